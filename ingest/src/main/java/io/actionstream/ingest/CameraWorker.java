@@ -1,0 +1,323 @@
+package io.actionstream.ingest;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.actionstream.ingest.camera.CameraException;
+import io.actionstream.ingest.camera.CameraSource;
+import io.actionstream.ingest.camera.GrabbedImage;
+import io.actionstream.ingest.camera.SourceFormat;
+import io.actionstream.ingest.config.CameraConfig;
+import io.actionstream.ingest.image.JpegFrameEncoder;
+import io.actionstream.ingest.image.PixelRect;
+import io.actionstream.ingest.image.ResizePlan;
+import io.actionstream.ingest.metrics.IngestMetrics.CameraMetrics;
+import io.actionstream.ingest.metrics.IngestMetrics.DropReason;
+import io.actionstream.ingest.publish.FramePublisher;
+import io.actionstream.ingest.sampling.FrameRateSampler;
+import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.ImageEncoding;
+import io.actionstream.schemas.v1.Region;
+import io.actionstream.schemas.v1.ResizeMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline of one camera, on its own thread: grab, sample, (pace), encode, publish; and what
+ * happens at the end of the stream: a file stops or loops, a live source is reconnected with
+ * exponential backoff.
+ *
+ * <p>Sequence numbers make outages visible: after a reconnect they jump by the number of frames
+ * the target rate would have produced while the camera was away. Every reopening starts a new
+ * {@code segment}, so consumers never join frames across it.
+ */
+final class CameraWorker implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(CameraWorker.class);
+
+  private final CameraConfig config;
+  private final CameraSource source;
+  private final FramePublisher publisher;
+  private final CameraMetrics metrics;
+  private final FrameRateSampler sampler;
+  private final String sessionId = UUID.randomUUID().toString();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private final AtomicLong framesPublished = new AtomicLong();
+  private volatile boolean stopping;
+  private volatile boolean up;
+  private Thread thread;
+
+  private JpegFrameEncoder encoder;
+  private Frame geometry;
+  private long nextSequence;
+  private int segment = -1;
+  private long lastCaptureUs = -1;
+  private boolean afterReconnect;
+  private long pacingOriginNanos;
+  private long pacingOriginMediaUs;
+  private boolean pacingStarted;
+
+  CameraWorker(
+      CameraConfig config, CameraSource source, FramePublisher publisher, CameraMetrics metrics) {
+    this.config = config;
+    this.source = source;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.sampler = new FrameRateSampler(config.fps());
+  }
+
+  /** Opens the source for the first time, on the caller's thread, so that start-up fails fast. */
+  void open() throws CameraException {
+    SourceFormat format = source.open();
+    ResizePlan plan =
+        ResizePlan.of(config.resize(), format.width(), format.height(), config.width(), config.height());
+    source.scaleTo(plan.scaledWidth(), plan.scaledHeight());
+    if (encoder != null) {
+      encoder.close();
+    }
+    encoder = new JpegFrameEncoder(plan, config.jpegQuality());
+    geometry = geometryOf(plan);
+    sampler.reset();
+    pacingStarted = false;
+    segment++;
+    up = true;
+    metrics.up(true);
+    if (segment == 0) {
+      log.info(
+          "Camera '{}' open: {} {}x{} {} at {} fps -> {}x{} ({}) at {} fps",
+          config.id(),
+          config.uri(),
+          format.width(),
+          format.height(),
+          format.codec(),
+          String.format("%.2f", format.frameRate()),
+          config.width(),
+          config.height(),
+          config.resize().configName(),
+          config.fps());
+    }
+  }
+
+  /** Releases the source of a worker that was opened but never started. */
+  void release() {
+    source.close();
+    if (encoder != null) {
+      encoder.close();
+      encoder = null;
+    }
+  }
+
+  void start() {
+    thread = new Thread(this, "camera-" + config.id());
+    thread.start();
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!stopping) {
+        GrabbedImage image;
+        long grabStart = System.nanoTime();
+        try {
+          image = source.grab();
+        } catch (CameraException e) {
+          if (!continueAfterEnd(e)) {
+            break;
+          }
+          continue;
+        }
+        if (image == null) {
+          if (!continueAfterEnd(null)) {
+            break;
+          }
+          continue;
+        }
+        metrics.grabbed(System.nanoTime() - grabStart);
+        if (!sampler.accept(image.mediaTimeUs())) {
+          metrics.dropped(DropReason.SAMPLING);
+          continue;
+        }
+        if (config.realtime() && !config.uri().live() && !waitForPlaybackTime(image.mediaTimeUs())) {
+          break;
+        }
+        publish(image);
+      }
+    } catch (RuntimeException e) {
+      log.error("Camera '{}' stopped by an unexpected error", config.id(), e);
+    } finally {
+      release();
+      up = false;
+      metrics.up(false);
+      finished.countDown();
+    }
+  }
+
+  private void publish(GrabbedImage image) {
+    long captureUs = nowMicros();
+    byte[] jpeg;
+    long encodeStart = System.nanoTime();
+    try {
+      jpeg = encoder.encode(image.bgr());
+    } catch (RuntimeException e) {
+      metrics.dropped(DropReason.ENCODE_FAILED);
+      log.warn("Camera '{}': a frame could not be encoded: {}", config.id(), e.toString());
+      return;
+    }
+    metrics.encoded(System.nanoTime() - encodeStart);
+    if (afterReconnect) {
+      nextSequence += missedFrames(captureUs);
+      afterReconnect = false;
+    }
+    Frame frame =
+        Frame.newBuilder(geometry)
+            .setSequenceNumber(nextSequence++)
+            .setCaptureTimeUs(captureUs)
+            .setMediaTimeUs(image.mediaTimeUs())
+            .setSegment(segment)
+            .setImage(UnsafeByteOperations.unsafeWrap(jpeg))
+            .build();
+    lastCaptureUs = captureUs;
+    publisher.send(frame, metrics);
+    framesPublished.incrementAndGet();
+  }
+
+  /** Frames the target rate would have produced between the last frame and now, exclusive. */
+  private long missedFrames(long captureUs) {
+    if (lastCaptureUs < 0) {
+      return 0;
+    }
+    double slots = (captureUs - lastCaptureUs) * config.fps() / 1_000_000.0;
+    return Math.max(0, Math.round(slots) - 1);
+  }
+
+  /** Decides what follows the end (or failure) of the stream; false ends the worker. */
+  private boolean continueAfterEnd(CameraException error) {
+    source.close();
+    up = false;
+    metrics.up(false);
+    if (stopping) {
+      return false;
+    }
+    if (!config.uri().live()) {
+      if (error != null) {
+        log.warn("{}", error.getMessage());
+      }
+      if (config.loop()) {
+        try {
+          open();
+          return true;
+        } catch (CameraException e) {
+          log.error("Camera '{}' cannot loop: {}", config.id(), e.getMessage());
+          return false;
+        }
+      }
+      log.info(
+          "Camera '{}' reached the end of {} after {} frames",
+          config.id(),
+          config.uri(),
+          framesPublished.get());
+      return false;
+    }
+    log.warn(
+        "Camera '{}' dropped ({}); reconnecting",
+        config.id(),
+        error != null ? error.getMessage() : "end of stream");
+    for (int attempt = 1; !stopping; attempt++) {
+      Duration delay = config.backoff().delayBefore(attempt);
+      if (!sleep(delay)) {
+        return false;
+      }
+      try {
+        open();
+        metrics.reconnected();
+        afterReconnect = true;
+        log.info("Camera '{}' reconnected after {} attempt(s)", config.id(), attempt);
+        return true;
+      } catch (CameraException e) {
+        log.warn(
+            "Camera '{}' reconnect attempt {} failed: {}; next attempt in {} ms",
+            config.id(),
+            attempt,
+            e.getMessage(),
+            config.backoff().delayBefore(attempt + 1).toMillis());
+      }
+    }
+    return false;
+  }
+
+  /** Sleeps until a file frame's time has come, like a camera would deliver it. */
+  private boolean waitForPlaybackTime(long mediaTimeUs) {
+    long now = System.nanoTime();
+    if (!pacingStarted) {
+      pacingStarted = true;
+      pacingOriginNanos = now;
+      pacingOriginMediaUs = mediaTimeUs;
+      return true;
+    }
+    long due = pacingOriginNanos + (mediaTimeUs - pacingOriginMediaUs) * 1_000;
+    return due <= now || sleep(Duration.ofNanos(due - now));
+  }
+
+  private boolean sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));
+      return !stopping;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  void stop() {
+    stopping = true;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+
+  boolean awaitFinished(Duration timeout) throws InterruptedException {
+    return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  CameraStatus status() {
+    return new CameraStatus(config.id(), up, framesPublished.get(), finished.getCount() == 0);
+  }
+
+  private Frame geometryOf(ResizePlan plan) {
+    return Frame.newBuilder()
+        .setCameraId(config.id())
+        .setSessionId(sessionId)
+        .setEncoding(ImageEncoding.IMAGE_ENCODING_JPEG)
+        .setWidth(plan.width())
+        .setHeight(plan.height())
+        .setSourceWidth(plan.sourceWidth())
+        .setSourceHeight(plan.sourceHeight())
+        .setResizeMode(
+            switch (plan.mode()) {
+              case STRETCH -> ResizeMode.RESIZE_MODE_STRETCH;
+              case CROP -> ResizeMode.RESIZE_MODE_CROP;
+              case FIT -> ResizeMode.RESIZE_MODE_FIT;
+            })
+        .setSourceRegion(region(plan.sourceRegion()))
+        .setImageRegion(region(plan.imageRegion()))
+        .build();
+  }
+
+  private static Region region(PixelRect rect) {
+    return Region.newBuilder()
+        .setX(rect.x())
+        .setY(rect.y())
+        .setWidth(rect.width())
+        .setHeight(rect.height())
+        .build();
+  }
+
+  private static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+}

@@ -1,0 +1,147 @@
+package io.actionstream.ingest;
+
+import io.actionstream.ingest.camera.CameraException;
+import io.actionstream.ingest.camera.CameraSource;
+import io.actionstream.ingest.camera.FfmpegCameraSource;
+import io.actionstream.ingest.config.CameraConfig;
+import io.actionstream.ingest.config.IngestConfig;
+import io.actionstream.ingest.metrics.IngestMetrics;
+import io.actionstream.ingest.publish.FramePublisher;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest service: every configured camera on its own thread, one shared idempotent producer
+ * to the frames topic, and a Prometheus endpoint.
+ *
+ * <p>{@link #start} fails fast: if Kafka cannot be reached or any camera cannot be opened, it
+ * releases what it had opened and throws, naming the camera and its URI. Once running, files
+ * end (or loop) and live sources reconnect on their own; {@link #close} stops all cameras and
+ * waits until every handed-over frame has been acknowledged.
+ */
+public final class IngestService implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+
+  private final List<CameraWorker> workers;
+  private final FramePublisher publisher;
+  private final PrometheusRegistry registry;
+  private final HTTPServer metricsServer;
+
+  private IngestService(
+      List<CameraWorker> workers,
+      FramePublisher publisher,
+      PrometheusRegistry registry,
+      HTTPServer metricsServer) {
+    this.workers = workers;
+    this.publisher = publisher;
+    this.registry = registry;
+    this.metricsServer = metricsServer;
+  }
+
+  /** Starts ingesting with FFmpeg camera sources. */
+  public static IngestService start(IngestConfig config) throws CameraException {
+    return start(
+        config, camera -> new FfmpegCameraSource(camera.id(), camera.uri(), camera.options()));
+  }
+
+  /** Starts ingesting with camera sources made by {@code sources}. */
+  public static IngestService start(
+      IngestConfig config, Function<CameraConfig, CameraSource> sources) throws CameraException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    IngestMetrics metrics = new IngestMetrics(registry);
+    FramePublisher publisher =
+        FramePublisher.connect(config.kafka(), config.topic(), config.topicPartitions());
+    List<CameraWorker> workers = new ArrayList<>();
+    HTTPServer server = null;
+    try {
+      for (CameraConfig camera : config.cameras()) {
+        CameraWorker worker =
+            new CameraWorker(camera, sources.apply(camera), publisher, metrics.camera(camera.id()));
+        workers.add(worker);
+        worker.open();
+      }
+      if (config.metricsPort() >= 0) {
+        JvmMetrics.builder().register(registry);
+        server = HTTPServer.builder().port(config.metricsPort()).registry(registry).buildAndStart();
+      }
+    } catch (CameraException | RuntimeException e) {
+      workers.forEach(CameraWorker::release);
+      publisher.close();
+      throw e;
+    } catch (IOException e) {
+      workers.forEach(CameraWorker::release);
+      publisher.close();
+      throw new UncheckedIOException(
+          "metricsPort: cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);
+    }
+    workers.forEach(CameraWorker::start);
+    IngestService service = new IngestService(List.copyOf(workers), publisher, registry, server);
+    log.info(
+        "Ingesting {} camera(s) into topic '{}' at {}{}",
+        workers.size(),
+        config.topic(),
+        config.bootstrapServers(),
+        server != null ? "; metrics at http://localhost:" + server.getPort() + "/metrics" : "");
+    return service;
+  }
+
+  /**
+   * Waits until every camera has finished (files that ended); live and looping cameras never
+   * finish on their own. Returns whether all finished within {@code timeout}.
+   */
+  public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (CameraWorker worker : workers) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !worker.awaitFinished(Duration.ofNanos(left))) {
+        return false;
+      }
+    }
+    publisher.flush();
+    return true;
+  }
+
+  public List<CameraStatus> status() {
+    return workers.stream().map(CameraWorker::status).toList();
+  }
+
+  /** Port of the metrics endpoint, or -1 when it is disabled. */
+  public int metricsPort() {
+    return metricsServer != null ? metricsServer.getPort() : -1;
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    workers.forEach(CameraWorker::stop);
+    for (CameraWorker worker : workers) {
+      try {
+        if (!worker.awaitFinished(Duration.ofSeconds(15))) {
+          log.warn("{} did not stop within 15 s", worker.status().cameraId());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    publisher.flush();
+    publisher.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    log.info("Ingest stopped");
+  }
+}

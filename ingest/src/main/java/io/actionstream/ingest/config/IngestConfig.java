@@ -1,0 +1,34 @@
+package io.actionstream.ingest.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validated settings of one ingest process: the Kafka connection, the frames topic, the
+ * metrics endpoint and the cameras. Built once at start-up by {@link IngestConfigReader}; every
+ * value here has been checked.
+ *
+ * @param kafka Kafka producer properties, passed through as given (bootstrap.servers,
+ *     security.protocol, ssl.*, sasl.*, ...)
+ * @param topic name of the frames topic
+ * @param topicPartitions partitions to create the topic with if it does not exist; 0 leaves
+ *     topic creation to the broker
+ * @param metricsPort port of the Prometheus endpoint; 0 picks a free port, -1 disables it
+ * @param cameras the cameras, in configuration order, with unique ids
+ */
+public record IngestConfig(
+    Map<String, String> kafka,
+    String topic,
+    int topicPartitions,
+    int metricsPort,
+    List<CameraConfig> cameras) {
+
+  public IngestConfig {
+    kafka = Map.copyOf(kafka);
+    cameras = List.copyOf(cameras);
+  }
+
+  public String bootstrapServers() {
+    return kafka.get("bootstrap.servers");
+  }
+}

@@ -1,0 +1,170 @@
+package io.actionstream.ingest.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+/**
+ * The Prometheus metrics of the ingest service, all labelled by camera. Registered on a registry
+ * owned by the caller (never the global default), so that several services or tests can live in
+ * one JVM.
+ *
+ * <p>Names: {@code actionstream_ingest_frames_grabbed_total}, {@code _frames_sent_total}, {@code
+ * _frames_dropped_total{reason}}, {@code _reconnects_total}, {@code _camera_up}, {@code
+ * _decode_seconds}, {@code _encode_seconds} and {@code _publish_latency_seconds}.
+ */
+public final class IngestMetrics {
+
+  /** Why a grabbed frame was not published. */
+  public enum DropReason {
+    /** Not needed to reach the target frame rate. */
+    SAMPLING,
+    /** JPEG encoding failed. */
+    ENCODE_FAILED,
+    /** Kafka did not accept the frame (after the producer's own retries). */
+    PUBLISH_FAILED;
+
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private static final double[] DECODE_BUCKETS = {
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1
+  };
+  private static final double[] LATENCY_BUCKETS = {
+    0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10
+  };
+
+  private final Counter grabbed;
+  private final Counter sent;
+  private final Counter dropped;
+  private final Counter reconnects;
+  private final Gauge up;
+  private final Histogram decode;
+  private final Histogram encode;
+  private final Histogram publishLatency;
+
+  public IngestMetrics(PrometheusRegistry registry) {
+    grabbed =
+        Counter.builder()
+            .name("actionstream_ingest_frames_grabbed_total")
+            .help("Frames decoded from the camera, before sampling")
+            .labelNames("camera")
+            .register(registry);
+    sent =
+        Counter.builder()
+            .name("actionstream_ingest_frames_sent_total")
+            .help("Frames acknowledged by Kafka")
+            .labelNames("camera")
+            .register(registry);
+    dropped =
+        Counter.builder()
+            .name("actionstream_ingest_frames_dropped_total")
+            .help("Grabbed frames not published, by reason (sampling, encode_failed, publish_failed)")
+            .labelNames("camera", "reason")
+            .register(registry);
+    reconnects =
+        Counter.builder()
+            .name("actionstream_ingest_reconnects_total")
+            .help("Times a live camera was reopened after its stream dropped")
+            .labelNames("camera")
+            .register(registry);
+    up =
+        Gauge.builder()
+            .name("actionstream_ingest_camera_up")
+            .help("1 while the camera's stream is open, 0 while it is down or finished")
+            .labelNames("camera")
+            .register(registry);
+    decode =
+        Histogram.builder()
+            .name("actionstream_ingest_decode_seconds")
+            .help("Time to read, decode and scale one frame")
+            .unit(Unit.SECONDS)
+            .labelNames("camera")
+            .classicUpperBounds(DECODE_BUCKETS)
+            .classicOnly()
+            .register(registry);
+    encode =
+        Histogram.builder()
+            .name("actionstream_ingest_encode_seconds")
+            .help("Time to crop or pad and JPEG-encode one frame")
+            .unit(Unit.SECONDS)
+            .labelNames("camera")
+            .classicUpperBounds(DECODE_BUCKETS)
+            .classicOnly()
+            .register(registry);
+    publishLatency =
+        Histogram.builder()
+            .name("actionstream_ingest_publish_latency_seconds")
+            .help("Time from handing a frame to the Kafka producer to its acknowledgement")
+            .unit(Unit.SECONDS)
+            .labelNames("camera")
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .classicOnly()
+            .register(registry);
+  }
+
+  /** The metrics of one camera, with its label values bound once. */
+  public CameraMetrics camera(String cameraId) {
+    CameraMetrics metrics = new CameraMetrics(cameraId, this);
+    // Show the drop reasons at zero from the start, so rate() works from the first scrape.
+    for (DropReason reason : DropReason.values()) {
+      dropped.labelValues(cameraId, reason.label());
+    }
+    return metrics;
+  }
+
+  /** Label-bound handles for one camera; cheap to call on every frame. */
+  public static final class CameraMetrics {
+    private final String cameraId;
+    private final IngestMetrics metrics;
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint grabbed;
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint sent;
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint reconnects;
+    private final io.prometheus.metrics.core.datapoints.GaugeDataPoint up;
+    private final io.prometheus.metrics.core.datapoints.DistributionDataPoint decode;
+    private final io.prometheus.metrics.core.datapoints.DistributionDataPoint encode;
+    private final io.prometheus.metrics.core.datapoints.DistributionDataPoint publishLatency;
+
+    private CameraMetrics(String cameraId, IngestMetrics metrics) {
+      this.cameraId = cameraId;
+      this.metrics = metrics;
+      grabbed = metrics.grabbed.labelValues(cameraId);
+      sent = metrics.sent.labelValues(cameraId);
+      reconnects = metrics.reconnects.labelValues(cameraId);
+      up = metrics.up.labelValues(cameraId);
+      decode = metrics.decode.labelValues(cameraId);
+      encode = metrics.encode.labelValues(cameraId);
+      publishLatency = metrics.publishLatency.labelValues(cameraId);
+    }
+
+    public void grabbed(long decodeNanos) {
+      grabbed.inc();
+      decode.observe(decodeNanos / 1e9);
+    }
+
+    public void encoded(long encodeNanos) {
+      encode.observe(encodeNanos / 1e9);
+    }
+
+    public void sent(long latencyNanos) {
+      sent.inc();
+      publishLatency.observe(latencyNanos / 1e9);
+    }
+
+    public void dropped(DropReason reason) {
+      metrics.dropped.labelValues(cameraId, reason.label()).inc();
+    }
+
+    public void reconnected() {
+      reconnects.inc();
+    }
+
+    public void up(boolean isUp) {
+      up.set(isUp ? 1 : 0);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.actionstream.ingest.publish;
+
+import io.actionstream.ingest.config.ConfigException;
+import io.actionstream.ingest.metrics.IngestMetrics.CameraMetrics;
+import io.actionstream.ingest.metrics.IngestMetrics.DropReason;
+import io.actionstream.schemas.v1.Frame;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes frames to the frames topic, keyed by camera id, with one idempotent producer shared
+ * by all cameras of the process: retries never duplicate or reorder a camera's frames.
+ *
+ * <p>Sending is asynchronous; the acknowledgement updates the camera's metrics (sent and publish
+ * latency, or a publish_failed drop). The topic is checked, and created if missing, before the
+ * first frame, so that an unreachable cluster fails at start-up rather than frame by frame.
+ */
+public final class FramePublisher implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(FramePublisher.class);
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final String topic;
+
+  private FramePublisher(KafkaProducer<String, byte[]> producer, String topic) {
+    this.producer = producer;
+    this.topic = topic;
+  }
+
+  /**
+   * Connects to Kafka, makes sure {@code topic} exists (creating it with {@code partitions}
+   * partitions when that is not 0) and returns a publisher.
+   */
+  public static FramePublisher connect(Map<String, String> kafka, String topic, int partitions) {
+    ensureTopic(kafka, topic, partitions);
+    Map<String, Object> props = new HashMap<>(producerDefaults());
+    props.putAll(kafka);
+    try {
+      return new FramePublisher(
+          new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), topic);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new ConfigException("kafka", "the producer settings are not usable: " + rootMessage(e), e);
+    }
+  }
+
+  /** Sends one frame; the outcome is recorded in {@code metrics} when Kafka answers. */
+  public void send(Frame frame, CameraMetrics metrics) {
+    long start = System.nanoTime();
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(topic, frame.getCameraId(), frame.toByteArray());
+    producer.send(
+        record,
+        (metadata, error) -> {
+          if (error == null) {
+            metrics.sent(System.nanoTime() - start);
+          } else {
+            metrics.dropped(DropReason.PUBLISH_FAILED);
+            log.warn(
+                "Frame {} of camera '{}' was not published: {}",
+                frame.getSequenceNumber(),
+                frame.getCameraId(),
+                error.toString());
+          }
+        });
+  }
+
+  /** Blocks until every frame handed over so far has been acknowledged or has failed. */
+  public void flush() {
+    producer.flush();
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(10));
+  }
+
+  private static Map<String, Object> producerDefaults() {
+    return Map.of(
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.ACKS_CONFIG, "all",
+        // JPEG does not compress further; batching a few milliseconds saves requests.
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "none",
+        ProducerConfig.LINGER_MS_CONFIG, 5,
+        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+        ProducerConfig.CLIENT_ID_CONFIG, "actionstream-ingest");
+  }
+
+  private static void ensureTopic(Map<String, String> kafka, String topic, int partitions) {
+    Map<String, Object> props = new HashMap<>();
+    Set<String> adminKeys = AdminClientConfig.configNames();
+    kafka.forEach(
+        (key, value) -> {
+          if (adminKeys.contains(key)) {
+            props.put(key, value);
+          }
+        });
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) STARTUP_TIMEOUT.toMillis());
+    long timeoutMs = Long.parseLong(String.valueOf(props.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)));
+    // Kafka insists that a request times out no later than the whole API call.
+    props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(10_000, timeoutMs));
+    String servers = kafka.get("bootstrap.servers");
+    String unreachable =
+        "no Kafka broker answered at " + servers + " within " + timeoutMs + " ms; is it running and reachable?";
+    try (Admin admin = Admin.create(props)) {
+      Set<String> topics = admin.listTopics().names().get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
+      if (topics.contains(topic) || partitions == 0) {
+        return;
+      }
+      try {
+        admin
+            .createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty())))
+            .all()
+            .get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
+        log.info("Created topic '{}' with {} partitions", topic, partitions);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (TimeoutException e) {
+      throw new ConfigException("kafka.bootstrap.servers", unreachable);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw new ConfigException("kafka.bootstrap.servers", unreachable);
+      }
+      throw new ConfigException(
+          "kafka", "cannot prepare topic '" + topic + "' at " + servers + ": " + e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to Kafka", e);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new ConfigException("kafka", "the client settings are not usable: " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
+  }
+}

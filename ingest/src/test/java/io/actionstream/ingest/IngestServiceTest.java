@@ -1,0 +1,285 @@
+package io.actionstream.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.actionstream.broker.EmbeddedKafkaBroker;
+import io.actionstream.ingest.FrameTopicReader.KeyedFrame;
+import io.actionstream.ingest.camera.CameraException;
+import io.actionstream.ingest.config.ConfigException;
+import io.actionstream.ingest.config.IngestConfig;
+import io.actionstream.ingest.config.IngestConfigReader;
+import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.ImageEncoding;
+import io.actionstream.schemas.v1.ResizeMode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ingest of real video files into a real (embedded) Kafka broker, read back as a consumer. */
+class IngestServiceTest {
+
+  private static EmbeddedKafkaBroker broker;
+  @TempDir static Path dir;
+  private static Path video;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = EmbeddedKafkaBroker.start();
+    video = PatternVideo.write(dir.resolve("pattern.mp4"), "mp4", 50, 320, 240, 25);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void everyFrameOfAFileArrivesInOrderWithItsGeometryAndADecodableJpeg() throws Exception {
+    IngestConfig config =
+        config(
+            """
+            topic: all-frames
+            defaults: {fps: 25, width: 224, height: 224, resize: fit, realtime: false}
+            cameras:
+              - {id: door, uri: '%s'}
+            """
+                .formatted(video));
+
+    runToEnd(config);
+    List<KeyedFrame> frames = FrameTopicReader.read(broker.bootstrapServers(), "all-frames", 50);
+
+    assertThat(frames).hasSize(50);
+    assertThat(frames).extracting(KeyedFrame::key).containsOnly("door");
+    assertThat(frames).extracting(f -> f.frame().getSequenceNumber())
+        .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> (long) i).toList());
+    assertThat(frames).extracting(f -> f.frame().getSessionId()).containsOnly(frames.get(0).frame().getSessionId());
+    assertThat(frames).extracting(f -> f.frame().getCaptureTimeUs()).isSorted();
+    Frame first = frames.get(0).frame();
+    assertThat(first.getEncoding()).isEqualTo(ImageEncoding.IMAGE_ENCODING_JPEG);
+    assertThat(first.getResizeMode()).isEqualTo(ResizeMode.RESIZE_MODE_FIT);
+    assertThat(List.of(first.getWidth(), first.getHeight(), first.getSourceWidth(), first.getSourceHeight()))
+        .containsExactly(224, 224, 320, 240);
+    // 320x240 letterboxed into 224x224: 224x168 of picture, 28 rows of padding above and below.
+    assertThat(List.of(first.getImageRegion().getX(), first.getImageRegion().getY(),
+            first.getImageRegion().getWidth(), first.getImageRegion().getHeight()))
+        .containsExactly(0, 28, 224, 168);
+    assertThat(first.getSourceRegion().getWidth()).isEqualTo(320);
+    for (KeyedFrame keyed : frames) {
+      Frame frame = keyed.frame();
+      BufferedImage image = ImageIO.read(new ByteArrayInputStream(frame.getImage().toByteArray()));
+      assertThat(image).as("frame %d decodes as JPEG", frame.getSequenceNumber()).isNotNull();
+      assertThat(image.getWidth()).isEqualTo(224);
+      assertThat(image.getHeight()).isEqualTo(224);
+      assertThat(PatternVideo.readIndex(image, frame.getImageRegion()))
+          .as("source frame shown in frame %d", frame.getSequenceNumber())
+          .isEqualTo((int) frame.getSequenceNumber());
+      assertThat(frame.getMediaTimeUs()).isEqualTo(frame.getSequenceNumber() * 40_000);
+    }
+  }
+
+  @Test
+  void samplingToALowerRateKeepsTheFirstFrameOfEverySlot() throws Exception {
+    IngestConfig config =
+        config(
+            """
+            topic: sampled
+            defaults: {fps: 10, width: 160, height: 120, resize: stretch, realtime: false}
+            cameras:
+              - {id: hall, uri: '%s'}
+            """
+                .formatted(video));
+
+    runToEnd(config);
+    List<KeyedFrame> frames = FrameTopicReader.read(broker.bootstrapServers(), "sampled", 20);
+
+    // Source frame i is shown at 40 ms * i; slot k of 100 ms starts with frame ceil(2.5 k).
+    List<Integer> expected = IntStream.range(0, 20).map(k -> (int) Math.ceil(2.5 * k)).boxed().toList();
+    List<Integer> shown =
+        frames.stream().map(f -> PatternVideo.readIndex(decode(f.frame()), f.frame().getImageRegion())).toList();
+    assertThat(shown).containsExactlyElementsOf(expected);
+    assertThat(frames).extracting(f -> f.frame().getSequenceNumber())
+        .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> (long) i).toList());
+  }
+
+  @Test
+  void aLoopingFileStartsANewSegmentEachTimeAndKeepsCounting() throws Exception {
+    IngestConfig config =
+        config(
+            """
+            topic: looped
+            defaults: {fps: 25, width: 64, height: 48, realtime: false}
+            cameras:
+              - {id: demo, uri: '%s', loop: true}
+            """
+                .formatted(video));
+
+    List<KeyedFrame> frames;
+    try (IngestService service = IngestService.start(config)) {
+      frames =
+          FrameTopicReader.readUntil(
+              broker.bootstrapServers(), "looped", f -> f.size() >= 120, Duration.ofSeconds(60));
+    }
+
+    List<KeyedFrame> firstRounds = frames.subList(0, 120);
+    assertThat(firstRounds).extracting(f -> f.frame().getSequenceNumber())
+        .containsExactlyElementsOf(IntStream.range(0, 120).mapToObj(i -> (long) i).toList());
+    assertThat(firstRounds).extracting(f -> f.frame().getSegment())
+        .containsExactlyElementsOf(IntStream.range(0, 120).mapToObj(i -> i / 50).toList());
+  }
+
+  @Test
+  void severalCamerasInOneProcessAreKeyedAndNumberedIndependently() throws Exception {
+    Path shortVideo = PatternVideo.write(dir.resolve("short.mkv"), "matroska", 12, 176, 144, 12);
+    IngestConfig config =
+        config(
+            """
+            topic: many
+            topicPartitions: 3
+            defaults: {fps: 30, width: 96, height: 96, resize: crop, realtime: false}
+            cameras:
+              - {id: cam-a, uri: '%1$s'}
+              - {id: cam-b, uri: '%1$s'}
+              - {id: cam-c, uri: 'file://%1$s'}
+            """
+                .formatted(shortVideo));
+
+    runToEnd(config);
+    List<KeyedFrame> frames = FrameTopicReader.read(broker.bootstrapServers(), "many", 36);
+
+    Map<String, List<Long>> byCamera =
+        frames.stream()
+            .collect(Collectors.groupingBy(KeyedFrame::key,
+                Collectors.mapping(f -> f.frame().getSequenceNumber(), Collectors.toList())));
+    List<Long> zeroToEleven = IntStream.range(0, 12).mapToObj(i -> (long) i).toList();
+    assertThat(byCamera).containsOnlyKeys("cam-a", "cam-b", "cam-c");
+    byCamera.values().forEach(seq -> assertThat(seq).containsExactlyElementsOf(zeroToEleven));
+    assertThat(frames).allSatisfy(f -> assertThat(f.key()).isEqualTo(f.frame().getCameraId()));
+    assertThat(frames.stream().map(f -> f.frame().getCameraId() + "/" + f.frame().getSessionId()).distinct())
+        .as("one session per camera")
+        .hasSize(3);
+  }
+
+  @Test
+  void aMissingFileFailsAtStartNamingTheCameraAndThePath() {
+    Path missing = dir.resolve("no-such-video.mp4");
+    IngestConfig config =
+        config(
+            """
+            topic: missing
+            cameras:
+              - {id: good, uri: '%s'}
+              - {id: porch, uri: '%s'}
+            """
+                .formatted(video, missing));
+
+    assertThatThrownBy(() -> IngestService.start(config))
+        .isInstanceOf(CameraException.class)
+        .hasMessageContaining("camera 'porch'")
+        .hasMessageContaining(missing.toString())
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void anUnreachableStreamFailsAtStartNamingTheCameraAndTheUrl() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closedPort + "/live.ts";
+    IngestConfig config =
+        config(
+            """
+            topic: unreachable
+            cameras:
+              - {id: gate, uri: '%s'}
+            """
+                .formatted(url));
+
+    assertThatThrownBy(() -> IngestService.start(config))
+        .isInstanceOf(CameraException.class)
+        .hasMessageContaining("camera 'gate'")
+        .hasMessageContaining(url)
+        .hasMessageContaining("Connection refused");
+  }
+
+  @Test
+  void aFileThatIsNotAVideoFailsAtStartNamingTheCamera() throws Exception {
+    Path notVideo = Files.writeString(dir.resolve("notes.mp4"), "this is not a video");
+    IngestConfig config =
+        config(
+            """
+            topic: not-video
+            cameras:
+              - {id: attic, uri: '%s'}
+            """
+                .formatted(notVideo));
+
+    assertThatThrownBy(() -> IngestService.start(config))
+        .isInstanceOf(CameraException.class)
+        .hasMessageContaining("camera 'attic'")
+        .hasMessageContaining("cannot open");
+  }
+
+  @Test
+  void anUnreachableBrokerFailsAtStartNamingTheSetting() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    IngestConfig config =
+        IngestConfigReader.fromTree(
+            IngestConfigReader.readTree(
+                Files.writeString(
+                    dir.resolve("unreachable-kafka.yaml"),
+                    """
+                    kafka: {bootstrap.servers: '127.0.0.1:%d', default.api.timeout.ms: 2000}
+                    cameras:
+                      - {id: x, uri: '%s'}
+                    """
+                        .formatted(closedPort, video))));
+
+    assertThatThrownBy(() -> IngestService.start(config))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("kafka.bootstrap.servers")
+        .hasMessageContaining("127.0.0.1:" + closedPort);
+  }
+
+  static IngestConfig config(String yaml) {
+    try {
+      Path file = Files.createTempFile(dir, "ingest", ".yaml");
+      Files.writeString(
+          file,
+          "kafka: {bootstrap.servers: '" + broker.bootstrapServers() + "'}\nmetricsPort: -1\n" + yaml);
+      return IngestConfigReader.read(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static void runToEnd(IngestConfig config) throws Exception {
+    try (IngestService service = IngestService.start(config)) {
+      assertThat(service.awaitCompletion(Duration.ofSeconds(60))).as("all cameras finished").isTrue();
+    }
+  }
+
+  static BufferedImage decode(Frame frame) {
+    try {
+      return ImageIO.read(new ByteArrayInputStream(frame.getImage().toByteArray()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.actionstream.ingest.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.actionstream.ingest.camera.CameraUri;
+import io.actionstream.ingest.image.ResizeMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class IngestConfigReaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void readsAFullConfigurationAndAppliesDefaultsPerCamera() throws Exception {
+    IngestConfig config =
+        read(
+            """
+            kafka:
+              bootstrap.servers: kafka-1:9092,kafka-2:9092
+              security.protocol: SSL
+            topic: camera-frames
+            topicPartitions: 12
+            metricsPort: 9500
+            defaults:
+              fps: 5
+              width: 320
+              height: 240
+              resize: crop
+              reconnect: {initialBackoff: 1s, maxBackoff: 1m}
+              options: {rtsp_transport: tcp}
+            cameras:
+              - id: lobby
+                uri: rtsp://admin:secret@10.0.0.5/stream1
+              - id: demo
+                uri: /videos/demo.mp4
+                fps: 12.5
+                loop: true
+                realtime: false
+                jpegQuality: 70
+                options: {probesize: "32768"}
+            """);
+
+    assertThat(config.kafka()).containsEntry("security.protocol", "SSL");
+    assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+    assertThat(config.topic()).isEqualTo("camera-frames");
+    assertThat(config.topicPartitions()).isEqualTo(12);
+    assertThat(config.metricsPort()).isEqualTo(9500);
+
+    CameraConfig lobby = config.cameras().get(0);
+    assertThat(lobby.uri().kind()).isEqualTo(CameraUri.Kind.STREAM);
+    assertThat(lobby.fps()).isEqualTo(5);
+    assertThat(lobby.resize()).isEqualTo(ResizeMode.CROP);
+    assertThat(lobby.width()).isEqualTo(320);
+    assertThat(lobby.realtime()).isTrue();
+    assertThat(lobby.loop()).isFalse();
+    assertThat(lobby.backoff()).isEqualTo(new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)));
+    assertThat(lobby.options()).containsExactlyEntriesOf(java.util.Map.of("rtsp_transport", "tcp"));
+
+    CameraConfig demo = config.cameras().get(1);
+    assertThat(demo.uri().kind()).isEqualTo(CameraUri.Kind.FILE);
+    assertThat(demo.fps()).isEqualTo(12.5);
+    assertThat(demo.loop()).isTrue();
+    assertThat(demo.realtime()).isFalse();
+    assertThat(demo.jpegQuality()).isEqualTo(70);
+    assertThat(demo.options()).containsEntry("rtsp_transport", "tcp").containsEntry("probesize", "32768");
+  }
+
+  @Test
+  void builtInDefaultsSuitTheShippedModel() throws Exception {
+    CameraConfig camera =
+        read("kafka: {bootstrap.servers: 'k:9092'}\ncameras: [{id: a, uri: /v.mp4}]").cameras().get(0);
+
+    assertThat(camera.fps()).isEqualTo(8);
+    assertThat(camera.width()).isEqualTo(224);
+    assertThat(camera.height()).isEqualTo(224);
+    assertThat(camera.resize()).isEqualTo(ResizeMode.FIT);
+    assertThat(camera.jpegQuality()).isEqualTo(85);
+    assertThat(camera.backoff()).isEqualTo(Backoff.DEFAULT);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          missing bootstrap servers | cameras: [{id: a, uri: /v.mp4}]                                   | kafka.bootstrap.servers: required
+          no cameras                | kafka: {bootstrap.servers: k}                                      | cameras: at least one camera
+          unknown top-level key     | kafka: {bootstrap.servers: k}\\ncamras: []                         | camras: unknown setting
+          typo in a camera          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, fsp: 3}] | cameras[0].fsp: unknown setting
+          fps not a number          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, fps: fast}] | cameras[0].fps: expected a number, got 'fast'
+          fps out of range          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v}, {id: b, uri: /w, fps: -5}] | cameras[1].fps: must be between
+          width not whole           | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, width: 22.5}] | cameras[0].width: expected a whole number
+          odd height                | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, height: 101}] | cameras[0].height: must be even
+          bad resize mode           | kafka: {bootstrap.servers: k}\\ndefaults: {resize: zoom}\\ncameras: [{id: a, uri: /v}] | defaults.resize: 'zoom' is not a resize mode
+          quality too high          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, jpegQuality: 101}] | cameras[0].jpegQuality: must be between 1 and 100
+          missing id                | kafka: {bootstrap.servers: k}\\ncameras: [{uri: /v}]              | cameras[0].id: required
+          bad id                    | kafka: {bootstrap.servers: k}\\ncameras: [{id: 'front door', uri: /v}] | cameras[0].id: 'front door' is not a valid camera id
+          duplicate id              | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v}, {id: a, uri: /w}] | cameras[1].id: camera id 'a' is used twice
+          missing uri               | kafka: {bootstrap.servers: k}\\ncameras: [{id: a}]                | cameras[0].uri: required
+          unsupported scheme        | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: 'ftp://x/v'}] | cameras[0].uri: unsupported scheme 'ftp'
+          loop on a live source     | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: 'rtsp://x/s', loop: true}] | cameras[0].loop: only file sources can loop
+          bad duration              | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, reconnect: {initialBackoff: soon}}] | cameras[0].reconnect.initialBackoff: expected a duration
+          backoff upside down       | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, reconnect: {initialBackoff: 10s, maxBackoff: 1s}}] | cameras[0].reconnect.maxBackoff: must not be shorter
+          boolean as text           | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, loop: sometimes}] | cameras[0].loop: expected true or false
+          cameras not a list        | kafka: {bootstrap.servers: k}\\ncameras: {id: a}                  | cameras: expected a list
+          bad topic name            | kafka: {bootstrap.servers: k}\\ntopic: 'my frames'\\ncameras: [{id: a, uri: /v}] | topic: 'my frames' is not a valid Kafka topic name
+          metrics port              | kafka: {bootstrap.servers: k}\\nmetricsPort: 70000\\ncameras: [{id: a, uri: /v}] | metricsPort: must be between -1 and 65535
+          """)
+  void rejectsABadSettingNamingIt(String problem, String yaml, String message) {
+    assertThatThrownBy(() -> read(yaml.replace("\\n", "\n")))
+        .as(problem)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  @Test
+  void aFileThatIsNotYamlOrDoesNotExistNamesTheFile() throws Exception {
+    Path broken = Files.writeString(dir.resolve("broken.yaml"), "cameras: [unclosed");
+    assertThatThrownBy(() -> IngestConfigReader.read(broken))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(broken + ": not valid YAML");
+    Path missing = dir.resolve("missing.yaml");
+    assertThatThrownBy(() -> IngestConfigReader.read(missing))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(missing + ": configuration file does not exist");
+  }
+
+  private IngestConfig read(String yaml) throws Exception {
+    return IngestConfigReader.read(Files.writeString(Files.createTempFile(dir, "c", ".yaml"), yaml));
+  }
+}
