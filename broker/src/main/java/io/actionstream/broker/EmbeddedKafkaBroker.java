@@ -174,7 +174,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public EmbeddedKafkaBroker start() {
       long start = System.nanoTime();
       boolean temporary = dataDir == null;
-      Path dir = temporary ? createTempDir() : dataDir;
+      Path dir = temporary ? createTempDir() : createDirectories(dataDir);
       String advertised =
           advertisedHost != null ? advertisedHost : ("0.0.0.0".equals(host) ? "127.0.0.1" : host);
 
@@ -303,6 +303,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return Files.createTempDirectory("actionstream-kafka-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
+    }
+  }
+
+  private static Path createDirectories(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Kafka data directory " + dir, e);
     }
   }
 

@@ -48,7 +48,8 @@ class EmbeddedKafkaBrokerTest {
   }
 
   @Test
-  void brokerRestartedOnItsDataDirKeepsRecords(@TempDir Path dir) throws Exception {
+  void brokerRestartedOnItsDataDirKeepsRecords(@TempDir Path parent) throws Exception {
+    Path dir = parent.resolve("not-yet-created");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir).start()) {
       createTopic(broker, "kept");
       try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {

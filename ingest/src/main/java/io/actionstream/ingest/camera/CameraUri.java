@@ -68,6 +68,15 @@ public record CameraUri(Kind kind, String input, String format, String original)
             + STREAM_SCHEMES);
   }
 
+  /** The URI scheme in lower case, e.g. {@code rtsp}; {@code file} for paths, {@code v4l2} for devices. */
+  public String scheme() {
+    return switch (kind) {
+      case FILE -> "file";
+      case DEVICE -> "v4l2";
+      case STREAM -> original.substring(0, original.indexOf(':')).toLowerCase(Locale.ROOT);
+    };
+  }
+
   /** A live source is reconnected when it drops; a file ends (or loops). */
   public boolean live() {
     return kind != Kind.FILE;

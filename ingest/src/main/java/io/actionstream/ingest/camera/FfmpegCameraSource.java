@@ -30,6 +30,8 @@ public final class FfmpegCameraSource implements CameraSource {
   private static final Pattern FFMPEG_ERROR = Pattern.compile("error (-\\d+)");
   /** Microseconds an idle network read may take before the stream counts as broken. */
   private static final String NETWORK_TIMEOUT_US = "5000000";
+  private static final java.util.Set<String> SOCKET_TIMEOUT_SCHEMES =
+      java.util.Set.of("udp", "rtp", "rtsp", "rtsps", "tcp");
 
   static {
     // FFmpeg writes to stderr by default; route it through our logging at error level only.
@@ -66,8 +68,10 @@ public final class FfmpegCameraSource implements CameraSource {
       candidate.setFormat(uri.format());
     }
     if (uri.kind() == CameraUri.Kind.STREAM) {
+      // rw_timeout covers protocols with non-blocking sockets (http, tcp, rtmp, ...); UDP, RTP
+      // and RTSP block inside the protocol and only honour their own "timeout".
       candidate.setOption("rw_timeout", NETWORK_TIMEOUT_US);
-      if (uri.input().startsWith("rtsp")) {
+      if (SOCKET_TIMEOUT_SCHEMES.contains(uri.scheme())) {
         candidate.setOption("timeout", NETWORK_TIMEOUT_US);
       }
     }

@@ -341,7 +341,7 @@ public final class IngestConfigReader {
       }
       if (!(result >= min && result <= max)) {
         throw new ConfigException(
-            path(key), "must be between " + min + " and " + max + ", got " + value.asText());
+            path(key), "must be between " + plain(min) + " and " + plain(max) + ", got " + plain(result));
       }
       return result;
     }
@@ -402,6 +402,11 @@ public final class IngestConfigReader {
         result.put(field.getKey(), field.getValue().asText());
       }
       return result;
+    }
+
+    /** 240.0 as "240", 0.1 as "0.1". */
+    private static String plain(double value) {
+      return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private static boolean isIntegerText(JsonNode value) {
