@@ -13,15 +13,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads the frames topic from the beginning, as a downstream consumer would. */
-final class FrameTopicReader {
+public final class FrameTopicReader {
 
   /** A frame and the record key it came with. */
-  record KeyedFrame(String key, Frame frame) {}
+  public record KeyedFrame(String key, Frame frame) {}
 
   private FrameTopicReader() {}
 
   /** Reads until {@code done} holds for what was read, or {@code timeout} passes. */
-  static List<KeyedFrame> readUntil(
+  public static List<KeyedFrame> readUntil(
       String bootstrapServers, String topic, Predicate<List<KeyedFrame>> done, Duration timeout)
       throws Exception {
     Map<String, Object> props =
@@ -45,7 +45,7 @@ final class FrameTopicReader {
   }
 
   /** Reads exactly {@code count} frames (more, if more arrive within a short grace period). */
-  static List<KeyedFrame> read(String bootstrapServers, String topic, int count) throws Exception {
+  public static List<KeyedFrame> read(String bootstrapServers, String topic, int count) throws Exception {
     List<KeyedFrame> frames =
         readUntil(bootstrapServers, topic, f -> f.size() >= count, Duration.ofSeconds(60));
     List<KeyedFrame> extra =

@@ -18,14 +18,14 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * i} as a 4x4 grid of black and white cells, one bit per cell, so that a test can read back from
  * a published JPEG which source frame it is, after decoding, scaling and re-encoding.
  */
-final class PatternVideo {
+public final class PatternVideo {
 
-  static final int GRID = 4;
+  public static final int GRID = 4;
 
   private PatternVideo() {}
 
   /** Writes {@code frames} frames of {@code width x height} at {@code fps} to {@code file}. */
-  static Path write(Path file, String format, int frames, int width, int height, double fps)
+  public static Path write(Path file, String format, int frames, int width, int height, double fps)
       throws Exception {
     try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
         OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
@@ -60,7 +60,7 @@ final class PatternVideo {
   }
 
   /** Reads the frame number back from a decoded frame, looking only inside {@code region}. */
-  static int readIndex(BufferedImage image, Region region) {
+  public static int readIndex(BufferedImage image, Region region) {
     int index = 0;
     for (int bit = 0; bit < GRID * GRID; bit++) {
       int x = region.getX() + (int) ((bit % GRID + 0.5) * region.getWidth() / GRID);

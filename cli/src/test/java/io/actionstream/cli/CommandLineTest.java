@@ -1,0 +1,86 @@
+package io.actionstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: help everywhere, and errors that say what to change. */
+class CommandLineTest {
+
+  @Test
+  void everyCommandAndSubcommandAnswersHelp() {
+    List<List<String>> paths = new ArrayList<>();
+    collect(Main.commandLine(), new ArrayList<>(), paths);
+    assertThat(paths).extracting(p -> String.join(" ", p)).contains("broker", "ingest", "bench ingest");
+
+    for (List<String> path : paths) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      Result result = run(args.toArray(String[]::new));
+      assertThat(result.code()).as("exit code of %s", args).isZero();
+      assertThat(result.out()).as("help of %s", args).startsWith("Usage: actionstream");
+    }
+  }
+
+  @Test
+  void noCommandIsAUsageErrorListingTheCommands() {
+    Result result = run();
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("Missing command").contains("ingest").contains("broker");
+  }
+
+  @Test
+  void aBadFlagValueIsReportedUnderTheFlagsName() {
+    Result result =
+        run("ingest", "--camera", "door=/videos/door.mp4", "--fps", "-3", "--bootstrap-servers", "127.0.0.1:1");
+    assertThat(result.code()).isEqualTo(ErrorReporter.CONFIG_ERROR);
+    assertThat(result.err()).contains("configuration error: --fps: must be between 0.1 and 240, got -3");
+  }
+
+  @Test
+  void aCameraFlagWithoutAnIdIsAUsageError() {
+    Result result = run("ingest", "--camera", "rtsp://cam/stream", "-b", "127.0.0.1:1");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("--camera: expected ID=URI");
+  }
+
+  @Test
+  void aConfigFileThatDoesNotExistIsNamed() {
+    Result result = run("ingest", "--config", "/nonexistent/cameras.yaml");
+    assertThat(result.code()).isEqualTo(ErrorReporter.CONFIG_ERROR);
+    assertThat(result.err()).contains("/nonexistent/cameras.yaml: configuration file does not exist");
+  }
+
+  @Test
+  void ingestWithoutBrokerOrCamerasSaysWhatIsMissing() {
+    assertThat(run("ingest").err()).contains("--camera ID=URI");
+    assertThat(run("ingest", "--camera", "a=/v.mp4").err())
+        .contains("--bootstrap-servers: required");
+  }
+
+  private static void collect(CommandLine command, List<String> prefix, List<List<String>> paths) {
+    for (var entry : command.getSubcommands().entrySet()) {
+      List<String> path = new ArrayList<>(prefix);
+      path.add(entry.getKey());
+      paths.add(path);
+      collect(entry.getValue(), path, paths);
+    }
+  }
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int code = commandLine.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+}
