@@ -137,7 +137,7 @@ public final class IngestService implements AutoCloseable {
         break;
       }
     }
-    publisher.flush();
+    // close() waits (bounded) for what was handed over; flush() would wait without a bound.
     publisher.close();
     if (metricsServer != null) {
       metricsServer.close();
