@@ -118,7 +118,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int port;
     private int controllerPort;
     private Path dataDir;
-    private final Map<String, String> extraListeners = new LinkedHashMap<>();
+    private final Map<String, ExtraListener> extraListeners = new LinkedHashMap<>();
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
     private Builder() {}
@@ -161,7 +161,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * {@link #brokerProperty} with the usual {@code listener.name.<name>.} prefix.
      */
     public Builder listener(String name, String securityProtocol, int port) {
-      extraListeners.put(name.toUpperCase(java.util.Locale.ROOT), securityProtocol + ":" + port);
+      extraListeners.put(name.toUpperCase(java.util.Locale.ROOT), new ExtraListener(securityProtocol, port));
       return this;
     }
 
@@ -187,17 +187,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       StringBuilder advertisedListeners =
           new StringBuilder("PLAINTEXT://" + advertised + ":" + brokerPort);
       StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-      for (Map.Entry<String, String> listener : extraListeners.entrySet()) {
-        String[] protocolAndPort = listener.getValue().split(":");
-        int listenerPort =
-            Integer.parseInt(protocolAndPort[1]) != 0
-                ? Integer.parseInt(protocolAndPort[1])
-                : freePort(host);
+      for (Map.Entry<String, ExtraListener> listener : extraListeners.entrySet()) {
+        int listenerPort = listener.getValue().port() != 0 ? listener.getValue().port() : freePort(host);
         String name = listener.getKey();
         listeners.append(',').append(name).append("://").append(host).append(':').append(listenerPort);
         advertisedListeners
             .append(',').append(name).append("://").append(advertised).append(':').append(listenerPort);
-        protocols.append(',').append(name).append(':').append(protocolAndPort[0]);
+        protocols.append(',').append(name).append(':').append(listener.getValue().securityProtocol());
         addresses.put(name, advertised + ":" + listenerPort);
       }
       listeners.append(",CONTROLLER://").append(host).append(':').append(raftPort);
@@ -252,6 +248,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return broker;
     }
   }
+
+  private record ExtraListener(String securityProtocol, int port) {}
 
   private static void formatStorageIfNew(Path dir, Path configFile) {
     if (Files.exists(dir.resolve("data").resolve("meta.properties"))) {

@@ -6,6 +6,7 @@ import io.actionstream.ingest.camera.CameraSource;
 import io.actionstream.ingest.camera.GrabbedImage;
 import io.actionstream.ingest.camera.SourceFormat;
 import io.actionstream.ingest.config.CameraConfig;
+import io.actionstream.ingest.config.CameraSettings;
 import io.actionstream.ingest.image.JpegFrameEncoder;
 import io.actionstream.ingest.image.PixelRect;
 import io.actionstream.ingest.image.ResizePlan;
@@ -40,6 +41,7 @@ final class CameraWorker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CameraWorker.class);
 
   private final CameraConfig config;
+  private final CameraSettings settings;
   private final CameraSource source;
   private final FramePublisher publisher;
   private final CameraMetrics metrics;
@@ -64,22 +66,23 @@ final class CameraWorker implements Runnable {
   CameraWorker(
       CameraConfig config, CameraSource source, FramePublisher publisher, CameraMetrics metrics) {
     this.config = config;
+    this.settings = config.settings();
     this.source = source;
     this.publisher = publisher;
     this.metrics = metrics;
-    this.sampler = new FrameRateSampler(config.fps());
+    this.sampler = new FrameRateSampler(settings.fps());
   }
 
   /** Opens the source for the first time, on the caller's thread, so that start-up fails fast. */
   void open() throws CameraException {
     SourceFormat format = source.open();
     ResizePlan plan =
-        ResizePlan.of(config.resize(), format.width(), format.height(), config.width(), config.height());
+        ResizePlan.of(settings.resize(), format.width(), format.height(), settings.width(), settings.height());
     source.scaleTo(plan.scaledWidth(), plan.scaledHeight());
     if (encoder != null) {
       encoder.close();
     }
-    encoder = new JpegFrameEncoder(plan, config.jpegQuality());
+    encoder = new JpegFrameEncoder(plan, settings.jpegQuality());
     geometry = geometryOf(plan);
     sampler.reset();
     pacingStarted = false;
@@ -95,10 +98,10 @@ final class CameraWorker implements Runnable {
           format.height(),
           format.codec(),
           String.format("%.2f", format.frameRate()),
-          config.width(),
-          config.height(),
-          config.resize().configName(),
-          config.fps());
+          settings.width(),
+          settings.height(),
+          settings.resize().configName(),
+          settings.fps());
     }
   }
 
@@ -141,7 +144,7 @@ final class CameraWorker implements Runnable {
           metrics.dropped(DropReason.SAMPLING);
           continue;
         }
-        if (config.realtime() && !config.uri().live() && !waitForPlaybackTime(image.mediaTimeUs())) {
+        if (settings.realtime() && !config.uri().live() && !waitForPlaybackTime(image.mediaTimeUs())) {
           break;
         }
         publish(image);
@@ -190,7 +193,7 @@ final class CameraWorker implements Runnable {
     if (lastCaptureUs < 0) {
       return 0;
     }
-    double slots = (captureUs - lastCaptureUs) * config.fps() / 1_000_000.0;
+    double slots = (captureUs - lastCaptureUs) * settings.fps() / 1_000_000.0;
     return Math.max(0, Math.round(slots) - 1);
   }
 
@@ -206,7 +209,7 @@ final class CameraWorker implements Runnable {
       if (error != null) {
         log.warn("{}", error.getMessage());
       }
-      if (config.loop()) {
+      if (settings.loop()) {
         try {
           open();
           return true;
@@ -227,7 +230,7 @@ final class CameraWorker implements Runnable {
         config.id(),
         error != null ? error.getMessage() : "end of stream");
     for (int attempt = 1; !stopping; attempt++) {
-      Duration delay = config.backoff().delayBefore(attempt);
+      Duration delay = settings.backoff().delayBefore(attempt);
       if (!sleep(delay)) {
         return false;
       }
@@ -243,7 +246,7 @@ final class CameraWorker implements Runnable {
             config.id(),
             attempt,
             e.getMessage(),
-            config.backoff().delayBefore(attempt + 1).toMillis());
+            settings.backoff().delayBefore(attempt + 1).toMillis());
       }
     }
     return false;

@@ -108,30 +108,24 @@ class LiveSourceReconnectTest {
           .isZero();
 
       assertThat(connections.get()).isGreaterThanOrEqualTo(2);
-      assertThat(counter(metrics, "actionstream_ingest_reconnects", "street")).isEqualTo(1.0);
-      assertThat(gauge(metrics, "actionstream_ingest_camera_up", "street")).isEqualTo(1.0);
+      assertThat(valueOf(metrics, "actionstream_ingest_reconnects", "street")).isEqualTo(1.0);
+      assertThat(valueOf(metrics, "actionstream_ingest_camera_up", "street")).isEqualTo(1.0);
     }
   }
 
-  private static double counter(MetricSnapshots snapshots, String name, String camera) {
+  /** The value of a counter or gauge of one camera in a registry scrape. */
+  private static double valueOf(MetricSnapshots snapshots, String name, String camera) {
     for (MetricSnapshot snapshot : snapshots) {
       if (snapshot.getMetadata().getName().equals(name)) {
-        return ((CounterSnapshot) snapshot).getDataPoints().stream()
-            .filter(p -> p.getLabels().equals(Labels.of("camera", camera)))
-            .findFirst().orElseThrow().getValue();
+        for (var point : snapshot.getDataPoints()) {
+          if (point.getLabels().equals(Labels.of("camera", camera))) {
+            return point instanceof CounterSnapshot.CounterDataPointSnapshot counter
+                ? counter.getValue()
+                : ((GaugeSnapshot.GaugeDataPointSnapshot) point).getValue();
+          }
+        }
       }
     }
-    throw new AssertionError("no metric " + name);
-  }
-
-  private static double gauge(MetricSnapshots snapshots, String name, String camera) {
-    for (MetricSnapshot snapshot : snapshots) {
-      if (snapshot.getMetadata().getName().equals(name)) {
-        return ((GaugeSnapshot) snapshot).getDataPoints().stream()
-            .filter(p -> p.getLabels().equals(Labels.of("camera", camera)))
-            .findFirst().orElseThrow().getValue();
-      }
-    }
-    throw new AssertionError("no metric " + name);
+    throw new AssertionError("no metric " + name + " for camera " + camera);
   }
 }

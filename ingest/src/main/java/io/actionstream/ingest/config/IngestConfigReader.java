@@ -53,9 +53,6 @@ public final class IngestConfigReader {
   public static final String DEFAULT_TOPIC = "frames";
   public static final int DEFAULT_TOPIC_PARTITIONS = 4;
   public static final int DEFAULT_METRICS_PORT = 9401;
-  public static final double DEFAULT_FPS = 8;
-  public static final int DEFAULT_SIZE = 224;
-  public static final int DEFAULT_JPEG_QUALITY = 85;
 
   private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -117,7 +114,7 @@ public final class IngestConfigReader {
 
     Node defaults = top.child("defaults");
     defaults.allowOnly(withoutIdentity());
-    CameraConfigDefaults fallback = CameraConfigDefaults.read(defaults);
+    CameraSettings fallback = readSettings(defaults, CameraSettings.BUILT_IN);
 
     List<Node> cameraNodes = top.list("cameras");
     if (cameraNodes.isEmpty()) {
@@ -142,7 +139,7 @@ public final class IngestConfigReader {
     return keys;
   }
 
-  private static CameraConfig readCamera(Node camera, CameraConfigDefaults fallback) {
+  private static CameraConfig readCamera(Node camera, CameraSettings fallback) {
     camera.allowOnly(CAMERA_KEYS);
     String id = camera.requiredString("id");
     if (!CAMERA_ID.matcher(id).matches()) {
@@ -156,7 +153,7 @@ public final class IngestConfigReader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(camera.path("uri"), e.getMessage());
     }
-    CameraConfigDefaults merged = CameraConfigDefaults.read(camera, fallback);
+    CameraSettings merged = readSettings(camera, fallback);
     if (uri.live() && camera.has("loop") && merged.loop()) {
       throw new ConfigException(
           camera.path("loop"),
@@ -167,75 +164,56 @@ public final class IngestConfigReader {
           camera.path("realtime"),
           "a live source is always real time; camera '" + id + "' is one (" + uri + ")");
     }
+    // Set on defaults, loop and realtime simply do not apply to live cameras.
     return new CameraConfig(
         id,
         uri,
-        merged.fps(),
-        merged.width(),
-        merged.height(),
-        merged.resize(),
-        merged.jpegQuality(),
-        merged.loop() && !uri.live(),
-        merged.realtime() || uri.live(),
-        merged.backoff(),
-        merged.options());
+        new CameraSettings(
+            merged.fps(),
+            merged.width(),
+            merged.height(),
+            merged.resize(),
+            merged.jpegQuality(),
+            merged.loop() && !uri.live(),
+            merged.realtime() || uri.live(),
+            merged.backoff(),
+            merged.options()));
   }
 
-  /** Camera settings that may come from {@code defaults}. */
-  private record CameraConfigDefaults(
-      double fps,
-      int width,
-      int height,
-      ResizeMode resize,
-      int jpegQuality,
-      boolean loop,
-      boolean realtime,
-      Backoff backoff,
-      Map<String, String> options) {
-
-    static final CameraConfigDefaults BUILT_IN =
-        new CameraConfigDefaults(
-            DEFAULT_FPS, DEFAULT_SIZE, DEFAULT_SIZE, ResizeMode.FIT, DEFAULT_JPEG_QUALITY, false, true,
-            Backoff.DEFAULT, Map.of());
-
-    static CameraConfigDefaults read(Node node) {
-      return read(node, BUILT_IN);
+  /** Reads the camera settings present in {@code node}, taking the rest from {@code base}. */
+  private static CameraSettings readSettings(Node node, CameraSettings base) {
+    double fps = node.decimal("fps", base.fps(), 0.1, 240);
+    int width = node.integer("width", base.width(), 16, 7680);
+    int height = node.integer("height", base.height(), 16, 4320);
+    if (width % 2 != 0 || height % 2 != 0) {
+      throw new ConfigException(
+          node.path(width % 2 != 0 ? "width" : "height"),
+          "must be even (JPEG chroma subsampling), got " + width + "x" + height);
     }
-
-    static CameraConfigDefaults read(Node node, CameraConfigDefaults base) {
-      double fps = node.decimal("fps", base.fps(), 0.1, 240);
-      int width = node.integer("width", base.width(), 16, 7680);
-      int height = node.integer("height", base.height(), 16, 4320);
-      if (width % 2 != 0 || height % 2 != 0) {
-        throw new ConfigException(
-            node.path(width % 2 != 0 ? "width" : "height"),
-            "must be even (JPEG chroma subsampling), got " + width + "x" + height);
+    ResizeMode resize = base.resize();
+    if (node.has("resize")) {
+      try {
+        resize = ResizeMode.parse(node.string("resize", null));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(node.path("resize"), e.getMessage());
       }
-      ResizeMode resize = base.resize();
-      if (node.has("resize")) {
-        try {
-          resize = ResizeMode.parse(node.string("resize", null));
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(node.path("resize"), e.getMessage());
-        }
-      }
-      int quality = node.integer("jpegQuality", base.jpegQuality(), 1, 100);
-      boolean loop = node.bool("loop", base.loop());
-      boolean realtime = node.bool("realtime", base.realtime());
-      Node reconnect = node.child("reconnect");
-      reconnect.allowOnly(Set.of("initialBackoff", "maxBackoff"));
-      Duration initial = reconnect.duration("initialBackoff", base.backoff().initial());
-      Duration max = reconnect.duration("maxBackoff", base.backoff().max());
-      if (max.compareTo(initial) < 0) {
-        throw new ConfigException(
-            reconnect.path("maxBackoff"),
-            "must not be shorter than initialBackoff (" + initial.toMillis() + " ms)");
-      }
-      Map<String, String> options = new LinkedHashMap<>(base.options());
-      options.putAll(node.stringMap("options"));
-      return new CameraConfigDefaults(
-          fps, width, height, resize, quality, loop, realtime, new Backoff(initial, max), options);
     }
+    int quality = node.integer("jpegQuality", base.jpegQuality(), 1, 100);
+    boolean loop = node.bool("loop", base.loop());
+    boolean realtime = node.bool("realtime", base.realtime());
+    Node reconnect = node.child("reconnect");
+    reconnect.allowOnly(Set.of("initialBackoff", "maxBackoff"));
+    Duration initial = reconnect.duration("initialBackoff", base.backoff().initial());
+    Duration max = reconnect.duration("maxBackoff", base.backoff().max());
+    if (max.compareTo(initial) < 0) {
+      throw new ConfigException(
+          reconnect.path("maxBackoff"),
+          "must not be shorter than initialBackoff (" + initial.toMillis() + " ms)");
+    }
+    Map<String, String> options = new LinkedHashMap<>(base.options());
+    options.putAll(node.stringMap("options"));
+    return new CameraSettings(
+        fps, width, height, resize, quality, loop, realtime, new Backoff(initial, max), options);
   }
 
   /** A mapping in the tree and its path, with typed, range-checked accessors. */

@@ -53,8 +53,8 @@ class IngestConfigReaderTest {
     assertThat(config.topicPartitions()).isEqualTo(12);
     assertThat(config.metricsPort()).isEqualTo(9500);
 
-    CameraConfig lobby = config.cameras().get(0);
-    assertThat(lobby.uri().kind()).isEqualTo(CameraUri.Kind.STREAM);
+    CameraSettings lobby = config.cameras().get(0).settings();
+    assertThat(config.cameras().get(0).uri().kind()).isEqualTo(CameraUri.Kind.STREAM);
     assertThat(lobby.fps()).isEqualTo(5);
     assertThat(lobby.resize()).isEqualTo(ResizeMode.CROP);
     assertThat(lobby.width()).isEqualTo(320);
@@ -63,8 +63,8 @@ class IngestConfigReaderTest {
     assertThat(lobby.backoff()).isEqualTo(new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)));
     assertThat(lobby.options()).containsExactlyEntriesOf(java.util.Map.of("rtsp_transport", "tcp"));
 
-    CameraConfig demo = config.cameras().get(1);
-    assertThat(demo.uri().kind()).isEqualTo(CameraUri.Kind.FILE);
+    CameraSettings demo = config.cameras().get(1).settings();
+    assertThat(config.cameras().get(1).uri().kind()).isEqualTo(CameraUri.Kind.FILE);
     assertThat(demo.fps()).isEqualTo(12.5);
     assertThat(demo.loop()).isTrue();
     assertThat(demo.realtime()).isFalse();
@@ -74,8 +74,8 @@ class IngestConfigReaderTest {
 
   @Test
   void builtInDefaultsSuitTheShippedModel() throws Exception {
-    CameraConfig camera =
-        read("kafka: {bootstrap.servers: 'k:9092'}\ncameras: [{id: a, uri: /v.mp4}]").cameras().get(0);
+    CameraSettings camera =
+        read("kafka: {bootstrap.servers: 'k:9092'}\ncameras: [{id: a, uri: /v.mp4}]").cameras().get(0).settings();
 
     assertThat(camera.fps()).isEqualTo(8);
     assertThat(camera.width()).isEqualTo(224);

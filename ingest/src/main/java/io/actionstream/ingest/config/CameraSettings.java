@@ -1,0 +1,39 @@
+package io.actionstream.ingest.config;
+
+import io.actionstream.ingest.image.ResizeMode;
+import java.util.Map;
+
+/**
+ * The settings of a camera that can be given once under {@code defaults} and overridden per
+ * camera: how often to sample, what size to publish at, and how to treat the end of the stream.
+ *
+ * @param fps target frame rate; frames are kept by their timestamps
+ * @param width width of the published frames in pixels
+ * @param height height of the published frames in pixels
+ * @param resize how the source is fitted into width x height
+ * @param jpegQuality JPEG quality, 1-100
+ * @param loop for file sources: start again at the end instead of stopping
+ * @param realtime for file sources: publish at the speed the video was recorded at, as a camera
+ *     would; false reads as fast as possible (tests, benchmarks, backfills)
+ * @param backoff waits between reconnect attempts of a live source
+ * @param options FFmpeg options passed to the demuxer, e.g. {@code rtsp_transport: tcp}
+ */
+public record CameraSettings(
+    double fps,
+    int width,
+    int height,
+    ResizeMode resize,
+    int jpegQuality,
+    boolean loop,
+    boolean realtime,
+    Backoff backoff,
+    Map<String, String> options) {
+
+  /** What a camera gets when neither it nor {@code defaults} says otherwise. */
+  public static final CameraSettings BUILT_IN =
+      new CameraSettings(8, 224, 224, ResizeMode.FIT, 85, false, true, Backoff.DEFAULT, Map.of());
+
+  public CameraSettings {
+    options = Map.copyOf(options);
+  }
+}
