@@ -105,7 +105,7 @@ final class CameraWorker implements Runnable {
     }
   }
 
-  /** Releases the source of a worker that was opened but never started. */
+  /** Releases the source and the encoder: when the worker ends, or if it is never started. */
   void release() {
     source.close();
     if (encoder != null) {
