@@ -1,0 +1,64 @@
+package io.actionstream.training;
+
+import io.actionstream.training.distill.TrainOptions;
+import io.actionstream.training.flow.FlowMethod;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One training run, fully specified.
+ *
+ * @param data the labelled video folder (UCF101, HMDB51 or SynthActions layout)
+ * @param split which split list to use (1-3)
+ * @param work caches (decoded frames, flow) and checkpoints; reused by later runs
+ * @param output where the report, its plots and the ONNX file go
+ * @param modelName the name the model is published under
+ * @param frames frames per clip
+ * @param stride decoded frames between clip frames
+ * @param size crop size fed to the networks
+ * @param cacheSize decoded frames are cached at this size; random crops of {@code size} come out of it
+ * @param widths channel widths of the four stages
+ * @param flow optical flow method of the teacher's input
+ * @param flowBound flow is clipped to +- this many pixels (at the cache size)
+ * @param validationShare share of each training class held out for validation and the gate
+ * @param options training options, the same for all three networks
+ * @param threads decoding and flow threads
+ * @param modelStore model store folder, or null to export without publishing
+ * @param kafka Kafka client properties for announcing releases; empty to skip
+ * @param releaseTopic the model-releases topic
+ * @param commandLine how the run was started, for the report
+ */
+public record TrainingPlan(
+    Path data,
+    int split,
+    Path work,
+    Path output,
+    String modelName,
+    int frames,
+    int stride,
+    int size,
+    int cacheSize,
+    int[] widths,
+    FlowMethod flow,
+    float flowBound,
+    double validationShare,
+    TrainOptions options,
+    int threads,
+    Path modelStore,
+    Map<String, String> kafka,
+    String releaseTopic,
+    String commandLine) {
+
+  public TrainingPlan {
+    widths = widths.clone();
+    kafka = Map.copyOf(kafka);
+    if (cacheSize < size) {
+      throw new IllegalArgumentException("the cache size " + cacheSize + " must not be below the crop size " + size);
+    }
+  }
+
+  @Override
+  public int[] widths() {
+    return widths.clone();
+  }
+}

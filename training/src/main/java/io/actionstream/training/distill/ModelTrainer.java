@@ -1,0 +1,243 @@
+package io.actionstream.training.distill;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.actionstream.training.dataset.ClipSampler;
+import io.actionstream.training.dataset.ClipSpec;
+import io.actionstream.training.dataset.ClipWindow;
+import io.actionstream.training.dataset.PreparedDataset;
+import io.actionstream.training.dataset.PreparedDataset.Item;
+import io.actionstream.training.network.AttentionNet;
+import io.actionstream.training.network.NetworkSpec;
+import io.actionstream.training.report.Progress;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import me.tongfei.progressbar.ProgressBar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one network of a run (teacher, baseline or student) with Adam and a cosine learning
+ * rate, showing a progress bar with loss and accuracy, checking validation accuracy and saving a
+ * checkpoint after every epoch. A run that finds a checkpoint of the same configuration in its
+ * folder resumes after the last finished epoch (Adam's moments and the learning-rate schedule
+ * start afresh; the weights and history carry over).
+ */
+public final class ModelTrainer {
+
+  private static final Logger log = LoggerFactory.getLogger(ModelTrainer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final PreparedDataset data;
+  private final ClipSampler sampler;
+  private final TrainOptions options;
+
+  public ModelTrainer(PreparedDataset data, ClipSampler sampler, TrainOptions options) {
+    this.data = data;
+    this.sampler = sampler;
+    this.options = options;
+  }
+
+  /**
+   * Trains a network of {@code role}; the student needs the trained {@code teacher}, the others
+   * pass null. Checkpoints go to {@code checkpoints/ROLE/}.
+   */
+  public TrainedModel train(Role role, NetworkSpec spec, TrainedModel teacher, Path checkpoints) {
+    if (role == Role.STUDENT && teacher == null) {
+      throw new IllegalArgumentException("the student needs a trained teacher");
+    }
+    ClipSpec clip = sampler.spec();
+    Path dir = checkpoints.resolve(role.label());
+    Engine.getInstance().setRandomSeed((int) (options.seed() ^ role.ordinal()));
+    Model model = Model.newInstance(role.label());
+    AttentionNet network = new AttentionNet(spec);
+    model.setBlock(network);
+    int stepsPerEpoch = (data.train().size() + options.batchSize() - 1) / options.batchSize();
+    Tracker rate = Tracker.cosine()
+        .setBaseValue(options.learningRate())
+        .optFinalValue(options.learningRate() * 0.02f)
+        .setMaxUpdates(Math.max(1, stepsPerEpoch * options.epochs()))
+        .build();
+    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(options.weightDecay()).optClipGrad(5f).build());
+    DistillationLoss loss = new DistillationLoss(role == Role.STUDENT ? options.lambda() : 0f, options.distance());
+    List<EpochStats> history = new ArrayList<>();
+    TrainedModel trained = new TrainedModel(role, model, network, history);
+    try (Trainer trainer = model.newTrainer(config)) {
+      trainer.initialize(new Shape(options.batchSize(), spec.channels(), clip.frames(), clip.size(), clip.size()));
+      int start = resume(dir, role, spec, network, model, history);
+      for (int epoch = start + 1; epoch <= options.epochs(); epoch++) {
+        EpochStats stats = epoch(role, epoch, trainer, loss, teacher, spec);
+        stats = new EpochStats(stats.epoch(), stats.trainLoss(), stats.distillLoss(), stats.trainAccuracy(),
+            validationAccuracy(trained, role), stats.seconds(), stats.clipsPerSecond());
+        history.add(stats);
+        log.info(String.format(Locale.ROOT,
+            "%s epoch %d/%d: loss %.3f%s, train accuracy %.1f%%, validation accuracy %.1f%%, %.1f clips/s",
+            role.label(), epoch, options.epochs(), stats.trainLoss(),
+            Double.isNaN(stats.distillLoss()) ? "" : String.format(Locale.ROOT, " (distillation %.4f)", stats.distillLoss()),
+            100 * stats.trainAccuracy(), 100 * stats.validationAccuracy(), stats.clipsPerSecond()));
+        checkpoint(dir, role, spec, trained, history);
+      }
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return trained;
+  }
+
+  private EpochStats epoch(Role role, int epoch, Trainer trainer, DistillationLoss loss, TrainedModel teacher, NetworkSpec spec) {
+    boolean rgb = role != Role.TEACHER;
+    boolean flow = role == Role.TEACHER || role == Role.STUDENT;
+    Random random = new Random(options.seed() * 1_000_003L + epoch * 31L + role.ordinal());
+    ClipSpec clip = sampler.spec();
+    long start = System.nanoTime();
+    double lossSum = 0;
+    double distillSum = 0;
+    long correct = 0;
+    long seen = 0;
+    int steps = 0;
+    String task = String.format(Locale.ROOT, "%-8s %2d/%d", role.label(), epoch, options.epochs());
+    try (BatchLoader batches = new BatchLoader(data.train(), sampler, rgb, flow, options.batchSize(), random, data.dataset()::flippedLabel);
+        ProgressBar bar = Progress.bar(task, data.train().size())) {
+      while (batches.hasNext()) {
+        Batch batch = batches.next();
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+          float[] input = role.readsFlow() ? batch.flow() : batch.rgb();
+          NDArray x = manager.create(FloatBuffer.wrap(input), new Shape(batch.size(), spec.channels(), clip.frames(), clip.size(), clip.size()));
+          NDArray labels = manager.create(batch.labels());
+          NDArray teacherMap = role == Role.STUDENT ? teacher.motionMaps(manager, batch.flow(), batch.size()) : null;
+          try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDList outputs = trainer.forward(new NDList(x));
+            DistillationLoss.Parts parts = loss.evaluate(outputs, labels, teacherMap);
+            collector.backward(parts.total());
+            lossSum += parts.crossEntropy().getFloat() * batch.size();
+            if (parts.distillation() != null) {
+              distillSum += parts.distillation().getFloat() * batch.size();
+            }
+            int[] predicted = outputs.get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+            for (int i = 0; i < batch.size(); i++) {
+              correct += predicted[i] == batch.labels()[i] ? 1 : 0;
+            }
+          }
+          trainer.step();
+        }
+        seen += batch.size();
+        steps++;
+        bar.stepBy(batch.size());
+        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3f acc %.0f%%", lossSum / seen, 100.0 * correct / seen));
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new EpochStats(epoch, lossSum / seen, role == Role.STUDENT ? distillSum / seen : Double.NaN,
+        (double) correct / seen, Double.NaN, seconds, seen / seconds);
+  }
+
+  /** Accuracy on the validation split, centred clips. */
+  private double validationAccuracy(TrainedModel model, Role role) {
+    List<Item> items = data.validation();
+    if (items.isEmpty()) {
+      return Double.NaN;
+    }
+    ClipSpec clip = sampler.spec();
+    int channels = role.channels();
+    int per = channels * clip.frames() * clip.size() * clip.size();
+    int batchSize = options.batchSize();
+    long correct = 0;
+    for (int from = 0; from < items.size(); from += batchSize) {
+      int n = Math.min(batchSize, items.size() - from);
+      float[] input = new float[n * per];
+      for (int i = 0; i < n; i++) {
+        Item item = items.get(from + i);
+        ClipWindow window = sampler.centreWindow(item.video().frames(), item.video().size());
+        if (role.readsFlow()) {
+          sampler.flow(item.flow(), window, item.video().frames(), input, i * per);
+        } else {
+          sampler.rgb(item.video(), window, input, i * per);
+        }
+      }
+      TrainedModel.Outputs out = model.predict(input, n);
+      for (int i = 0; i < n; i++) {
+        correct += argMax(out.logits(), i * out.classes(), out.classes()) == items.get(from + i).sample().label() ? 1 : 0;
+      }
+    }
+    return (double) correct / items.size();
+  }
+
+  static int argMax(float[] values, int offset, int length) {
+    int best = 0;
+    for (int i = 1; i < length; i++) {
+      if (values[offset + i] > values[offset + best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private record State(String role, String spec, String options, int epochs) {}
+
+  private void checkpoint(Path dir, Role role, NetworkSpec spec, TrainedModel trained, List<EpochStats> history) {
+    try {
+      Files.createDirectories(dir);
+      trained.saveParameters(dir.resolve("last.params"));
+      JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("history.json").toFile(), history);
+      JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("state.json").toFile(),
+          new State(role.label(), spec.toString(), configurationOf(spec), history.size()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint to " + dir, e);
+    }
+  }
+
+  /** Loads the last checkpoint of the same configuration; returns the epochs already done. */
+  private int resume(Path dir, Role role, NetworkSpec spec, AttentionNet network, Model model, List<EpochStats> history) {
+    Path state = dir.resolve("state.json");
+    if (!Files.isRegularFile(state)) {
+      return 0;
+    }
+    try {
+      State saved = JSON.readValue(state.toFile(), State.class);
+      if (!saved.options().equals(configurationOf(spec))) {
+        log.info("{}: checkpoint in {} is from another configuration; starting afresh", role.label(), dir);
+        return 0;
+      }
+      try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("last.params")))) {
+        network.loadParameters(model.getNDManager(), in);
+      }
+      history.addAll(JSON.readValue(dir.resolve("history.json").toFile(), new TypeReference<List<EpochStats>>() {}));
+      log.info("{}: resuming after epoch {} from {}", role.label(), saved.epochs(), dir);
+      return Math.min(saved.epochs(), options.epochs());
+    } catch (IOException | ai.djl.MalformedModelException e) {
+      log.warn("{}: cannot resume from {} ({}); starting afresh", role.label(), dir, e.getMessage());
+      history.clear();
+      return 0;
+    }
+  }
+
+  /** What must match for a checkpoint to be resumed: network, clip spec, data and options (not epochs). */
+  private String configurationOf(NetworkSpec spec) {
+    ClipSpec clip = sampler.spec();
+    return spec + " clip " + clip.frames() + "/" + clip.stride() + "/" + clip.size()
+        + " data " + data.dataset().root() + " " + data.train().size()
+        + " options " + options.batchSize() + "/" + options.learningRate() + "/" + options.weightDecay()
+        + "/" + options.lambda() + "/" + options.distance() + "/" + options.seed();
+  }
+}

@@ -1,0 +1,86 @@
+package io.actionstream.training.evaluation;
+
+import io.actionstream.training.dataset.ClipSampler;
+import io.actionstream.training.dataset.ClipSpec;
+import io.actionstream.training.dataset.ClipWindow;
+import io.actionstream.training.dataset.PreparedDataset.Item;
+import io.actionstream.training.distill.TrainedModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a trained network over clips cut at the centre of each video (the evaluation protocol),
+ * optionally also played backwards, and collects {@link ClipResult}s.
+ */
+public final class ClipPredictor {
+
+  private ClipPredictor() {}
+
+  public static List<ClipResult> predict(TrainedModel model, List<Item> items, ClipSampler sampler, int batchSize, boolean reversal) {
+    List<ClipResult> results = new ArrayList<>();
+    ClipSpec spec = sampler.spec();
+    int per = model.role().channels() * spec.frames() * spec.size() * spec.size();
+    for (int from = 0; from < items.size(); from += batchSize) {
+      int n = Math.min(batchSize, items.size() - from);
+      List<Item> batch = items.subList(from, from + n);
+      TrainedModel.Outputs forward = run(model, batch, sampler, per, false);
+      TrainedModel.Outputs backward = reversal ? run(model, batch, sampler, per, true) : null;
+      for (int i = 0; i < n; i++) {
+        Item item = batch.get(i);
+        ClipWindow window = sampler.centreWindow(item.video().frames(), item.video().size());
+        int k = forward.classes();
+        float[] probabilities = softmax(forward.logits(), i * k, k);
+        float[] map = new float[forward.mapSize()];
+        System.arraycopy(forward.motion(), i * forward.mapSize(), map, 0, map.length);
+        results.add(new ClipResult(
+            item.sample().label(), argMax(probabilities), probabilities, map, sampler.boxes(item.video(), window),
+            backward == null ? -1 : argMax(softmax(backward.logits(), i * k, k))));
+      }
+    }
+    return results;
+  }
+
+  private static TrainedModel.Outputs run(TrainedModel model, List<Item> batch, ClipSampler sampler, int per, boolean backwards) {
+    float[] input = new float[batch.size() * per];
+    for (int i = 0; i < batch.size(); i++) {
+      Item item = batch.get(i);
+      ClipWindow window = sampler.centreWindow(item.video().frames(), item.video().size());
+      if (backwards) {
+        window = window.backwards();
+      }
+      if (model.role().readsFlow()) {
+        sampler.flow(item.flow(), window, item.video().frames(), input, i * per);
+      } else {
+        sampler.rgb(item.video(), window, input, i * per);
+      }
+    }
+    return model.predict(input, batch.size());
+  }
+
+  static float[] softmax(float[] logits, int offset, int length) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < length; i++) {
+      max = Math.max(max, logits[offset + i]);
+    }
+    float[] out = new float[length];
+    double sum = 0;
+    for (int i = 0; i < length; i++) {
+      out[i] = (float) Math.exp(logits[offset + i] - max);
+      sum += out[i];
+    }
+    for (int i = 0; i < length; i++) {
+      out[i] /= (float) sum;
+    }
+    return out;
+  }
+
+  static int argMax(float[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,210 @@
+package io.actionstream.training.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.actionstream.training.dataset.ClipSpec;
+import io.actionstream.training.network.AttentionNet;
+import io.actionstream.training.network.NetworkSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes an {@link AttentionNet} as an ONNX model (opset 17), node by node, since DJL cannot
+ * export a Block. Input {@code clip} {@code [N,C,T,H,W]} float32; outputs {@code logits}
+ * {@code [N,K]} and {@code attention} {@code [N,T',H',W']} (the motion map, summing to 1); the
+ * batch dimension is dynamic. The graph mirrors the network exactly: Conv, BatchNormalization,
+ * Relu and MaxPool for the backbone, then per attention map a 1x1x1 Conv, Reshape, Softmax,
+ * Unsqueeze, Mul and ReduceSum, then Concat and Gemm.
+ */
+public final class OnnxExporter {
+
+  private static final int OPSET = 17;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private OnnxExporter() {}
+
+  public static byte[] export(AttentionNet net, ModelMetadata metadata) {
+    NetworkSpec spec = net.spec();
+    Graph g = new Graph();
+    String x = "clip";
+    for (int stage = 0; stage < 4; stage++) {
+      Block conv = net.convolution(stage);
+      Block bn = net.batchNorm(stage);
+      long[] stride = stage == 0 ? AttentionNet.FIRST_STRIDE : new long[] {1, 1, 1};
+      x = g.node("Conv", List.of(x, g.weight(conv, "weight")),
+          ints("kernel_shape", 3, 3, 3), ints("strides", stride), ints("pads", 1, 1, 1, 1, 1, 1));
+      x = g.node("BatchNormalization",
+          List.of(x, g.weight(bn, "gamma"), g.weight(bn, "beta"), g.weight(bn, "runningMean"), g.weight(bn, "runningVar")),
+          AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT)
+              .setF(AttentionNet.BATCH_NORM_EPSILON).build());
+      x = g.node("Relu", List.of(x));
+      if (stage < 3) {
+        long[] pool = AttentionNet.POOLS[stage];
+        x = g.node("MaxPool", List.of(x), ints("kernel_shape", pool), ints("strides", pool));
+      }
+    }
+    String features = x;
+    String flatFeatures = g.node("Reshape", List.of(features, g.int64s("flat_features_shape", 0, spec.featureChannels(), -1)));
+    String motion = attention(g, net.motionScore(), features, "motion");
+    String appearance = attention(g, net.appearanceScore(), features, "appearance");
+    String axes = g.int64s("pool_axes", 2);
+    String pooledMotion = g.node("ReduceSum", List.of(g.node("Mul", List.of(flatFeatures, g.node("Unsqueeze", List.of(motion, g.int64s("unsqueeze_axes", 1))))), axes),
+        ints("keepdims", 0));
+    String pooledAppearance = g.node("ReduceSum", List.of(g.node("Mul", List.of(flatFeatures, g.node("Unsqueeze", List.of(appearance, g.int64s("unsqueeze_axes_2", 1))))), axes),
+        ints("keepdims", 0));
+    String pooled = g.node("Concat", List.of(pooledMotion, pooledAppearance), ints("axis", 1));
+    Block classifier = net.classifier();
+    g.node("Gemm", List.of(pooled, g.weight(classifier, "weight"), g.weight(classifier, "bias")), "logits", ints("transB", 1));
+    g.node("Reshape", List.of(motion, g.int64s("attention_shape", 0, spec.mapFrames(), spec.mapHeight(), spec.mapWidth())), "attention", new AttributeProto[0]);
+
+    GraphProto graph = GraphProto.newBuilder()
+        .setName(metadata.modelName())
+        .addAllNode(g.nodes)
+        .addAllInitializer(g.initializers)
+        .addInput(tensorInfo("clip", "N", spec.channels(), spec.frames(), spec.height(), spec.width()))
+        .addOutput(tensorInfo("logits", "N", spec.classes()))
+        .addOutput(tensorInfo("attention", "N", spec.mapFrames(), spec.mapHeight(), spec.mapWidth()))
+        .build();
+    ModelProto model = ModelProto.newBuilder()
+        .setIrVersion(8)
+        .setProducerName("actionstream")
+        .setProducerVersion(metadata.version())
+        .setModelVersion(System.currentTimeMillis())
+        .setDocString(metadata.description())
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setGraph(graph)
+        .addMetadataProps(entry(ModelMetadata.MODEL_NAME, metadata.modelName()))
+        .addMetadataProps(entry(ModelMetadata.VERSION, metadata.version()))
+        .addMetadataProps(entry(ModelMetadata.LABELS, json(metadata.labels())))
+        .addMetadataProps(entry(ModelMetadata.INPUT, inputJson(spec, metadata)))
+        .addMetadataProps(entry(ModelMetadata.ATTENTION, attentionJson(spec)))
+        .build();
+    return model.toByteArray();
+  }
+
+  /** Score, flatten and softmax one attention map: {@code [N, T'H'W']}. */
+  private static String attention(Graph g, Block score, String features, String name) {
+    String scores = g.node("Conv", List.of(features, g.weight(score, "weight"), g.weight(score, "bias")), ints("kernel_shape", 1, 1, 1));
+    String flat = g.node("Reshape", List.of(scores, g.int64s(name + "_flat_shape", 0, -1)));
+    return g.node("Softmax", List.of(flat), ints("axis", 1));
+  }
+
+  private static String inputJson(NetworkSpec spec, ModelMetadata metadata) {
+    ClipSpec clip = metadata.clip();
+    ObjectNode input = JSON.createObjectNode()
+        .put("name", "clip").put("layout", "NCTHW").put("channels", spec.channels())
+        .put("frames", spec.frames()).put("height", spec.height()).put("width", spec.width())
+        .put("fps", metadata.fps()).put("resize", "stretch");
+    float[] mean = clip.mean();
+    float[] std = clip.std();
+    for (int c = 0; c < mean.length; c++) {
+      input.withArray("mean").add(mean[c]);
+      input.withArray("std").add(std[c]);
+    }
+    return input.toString();
+  }
+
+  private static String attentionJson(NetworkSpec spec) {
+    return JSON.createObjectNode().put("name", "attention").put("frames", spec.mapFrames())
+        .put("height", spec.mapHeight()).put("width", spec.mapWidth()).toString();
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static StringStringEntryProto entry(String key, String value) {
+    return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+  }
+
+  private static AttributeProto ints(String name, long... values) {
+    AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name);
+    if (name.equals("axis") || name.equals("keepdims") || name.equals("transB")) {
+      return attribute.setType(AttributeProto.AttributeType.INT).setI(values[0]).build();
+    }
+    attribute.setType(AttributeProto.AttributeType.INTS);
+    for (long v : values) {
+      attribute.addInts(v);
+    }
+    return attribute.build();
+  }
+
+  private static ValueInfoProto tensorInfo(String name, String batch, long... dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batch));
+    for (long d : dims) {
+      shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    }
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(
+            TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
+        .build();
+  }
+
+  /** Nodes and initializers under construction, with fresh names. */
+  private static final class Graph {
+    final List<NodeProto> nodes = new ArrayList<>();
+    final List<TensorProto> initializers = new ArrayList<>();
+    private int counter;
+
+    String node(String op, List<String> inputs, AttributeProto... attributes) {
+      return node(op, inputs, op.toLowerCase() + "_" + (counter++), attributes);
+    }
+
+    String node(String op, List<String> inputs, String output, AttributeProto... attributes) {
+      NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output + "_node").addAllInput(inputs).addOutput(output);
+      for (AttributeProto attribute : attributes) {
+        node.addAttribute(attribute);
+      }
+      nodes.add(node.build());
+      return output;
+    }
+
+    /** Adds a block parameter as a float initializer and returns its name. */
+    String weight(Block block, String parameter) {
+      NDArray array = block.getParameters().get(parameter).getArray();
+      float[] values = array.toFloatArray();
+      ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (float v : values) {
+        bytes.putFloat(v);
+      }
+      bytes.flip();
+      String name = parameter + "_" + (counter++);
+      TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
+          .setRawData(com.google.protobuf.ByteString.copyFrom(bytes));
+      for (long d : array.getShape().getShape()) {
+        tensor.addDims(d);
+      }
+      initializers.add(tensor.build());
+      return name;
+    }
+
+    String int64s(String name, long... values) {
+      TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber()).addDims(values.length);
+      for (long v : values) {
+        tensor.addInt64Data(v);
+      }
+      initializers.add(tensor.build());
+      return name;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.actionstream.training.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import io.actionstream.schemas.v1.ModelRelease;
+import io.actionstream.training.dataset.ClipSpec;
+import io.actionstream.training.dataset.DatasetReader;
+import io.actionstream.training.dataset.FrameCache;
+import io.actionstream.training.dataset.PreparedDataset;
+import io.actionstream.training.dataset.PreparedDataset.Item;
+import io.actionstream.training.dataset.VideoDataset;
+import io.actionstream.training.export.ModelMetadata;
+import io.actionstream.training.export.OnnxExporter;
+import io.actionstream.training.network.AttentionNet;
+import io.actionstream.training.network.NetworkSpec;
+import io.actionstream.training.synth.SynthActionsWriter;
+import io.actionstream.training.synth.SynthOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gate with real exported networks in ONNX Runtime. The networks are rigged: a classifier
+ * with zero weights and a one-hot bias always predicts that class, so on validation clips of
+ * one class the "right" network scores 100% and the "wrong" one 0%, whatever their backbone.
+ */
+class QualityGateTest {
+
+  @TempDir static Path dir;
+  private static List<Item> jumps;
+  private static List<String> classes;
+  private static final NetworkSpec SPEC = new NetworkSpec(3, 8, 32, 32, new int[] {4, 8, 8, 16}, 10);
+
+  @BeforeAll
+  static void prepare() throws Exception {
+    new SynthActionsWriter(SynthOptions.DEFAULTS.withClipsPerClass(5).withSize(48).withFrames(8)).write(dir.resolve("data"), 2, d -> {});
+    VideoDataset data = DatasetReader.read(dir.resolve("data"), 1);
+    PreparedDataset prepared = PreparedDataset.prepare(data, new FrameCache(dir.resolve("cache"), 40, 64), null, 0.1, 1, 2);
+    classes = data.classes();
+    int jump = classes.indexOf("jump");
+    List<Item> all = new java.util.ArrayList<>(prepared.train());
+    all.addAll(prepared.validation());
+    all.addAll(prepared.test());
+    jumps = all.stream().filter(i -> i.sample().label() == jump).toList();
+    assertThat(jumps).hasSize(5);
+  }
+
+  @Test
+  void withNoReleaseInServiceTheCandidatePasses() {
+    FileSystemModelStore store = new FileSystemModelStore(dir.resolve("store-empty"));
+    GateDecision decision = new QualityGate(store, jumps, 1).decide(rigged("jump"), store.current("student"));
+
+    assertThat(decision.passed()).isTrue();
+    assertThat(decision.reason()).isEqualTo("no release in service yet");
+  }
+
+  @Test
+  void aWorseCandidateIsRefusedAndAnEqualOrBetterOnePasses() {
+    FileSystemModelStore store = new FileSystemModelStore(dir.resolve("store"));
+    ModelRelease current = promote(store, "v1", rigged("jump"));
+    QualityGate gate = new QualityGate(store, jumps, 1);
+
+    GateDecision worse = gate.decide(rigged("wave"), Optional.of(current));
+    assertThat(worse.passed()).isFalse();
+    assertThat(worse.candidateAccuracy()).isZero();
+    assertThat(worse.currentAccuracy()).isEqualTo(1.0);
+    assertThat(worse.reason()).contains("worse than v1");
+
+    GateDecision equal = gate.decide(rigged("jump"), Optional.of(current));
+    assertThat(equal.passed()).isTrue();
+  }
+
+  @Test
+  void theStoreKeepsArtifactsWithTheirChecksumAndRefusesATamperedOne() throws Exception {
+    FileSystemModelStore store = new FileSystemModelStore(dir.resolve("store-2"));
+    byte[] onnx = rigged("jump");
+    StoredArtifact artifact = store.put("student", "v7", onnx);
+
+    Path file = Path.of(java.net.URI.create(artifact.uri()));
+    assertThat(file).exists().hasBinaryContent(onnx);
+    assertThat(Files.readString(file.resolveSibling("student.onnx.sha256"))).startsWith(artifact.sha256() + "  student.onnx");
+    assertThat(store.read(artifact.uri(), artifact.sha256())).isEqualTo(onnx);
+
+    Files.write(file, new byte[] {1, 2, 3});
+    assertThatThrownBy(() -> store.read(artifact.uri(), artifact.sha256())).hasMessageContaining("expected " + artifact.sha256());
+  }
+
+  private static ModelRelease promote(ModelStore store, String version, byte[] onnx) {
+    StoredArtifact artifact = store.put("student", version, onnx);
+    ModelRelease release = ModelRelease.newBuilder().setModelName("student").setVersion(version)
+        .setArtifactUri(artifact.uri()).setSha256(artifact.sha256()).addAllLabels(classes).build();
+    store.promote(release);
+    assertThat(store.current("student")).contains(release);
+    return release;
+  }
+
+  /** An exported network that always predicts {@code label}. */
+  private static byte[] rigged(String label) {
+    try (Model model = Model.newInstance("rigged")) {
+      AttentionNet net = new AttentionNet(SPEC);
+      model.setBlock(net);
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))) {
+        trainer.initialize(new Shape(1, 3, 8, 32, 32));
+        Block classifier = net.classifier();
+        var weight = classifier.getParameters().get("weight").getArray();
+        weight.subi(weight);
+        var bias = classifier.getParameters().get("bias").getArray();
+        float[] oneHot = new float[10];
+        oneHot[classes.indexOf(label)] = 10f;
+        bias.set(oneHot);
+        return OnnxExporter.export(net, new ModelMetadata("student", "test", classes, ClipSpec.of(8, 1, 32), 8, "rigged"));
+      }
+    }
+  }
+}
