@@ -30,6 +30,10 @@ final class ErrorReporter implements IExecutionExceptionHandler {
       err.println("actionstream " + command.getCommandName() + ": configuration error: " + message);
       return CONFIG_ERROR;
     }
+    if (e instanceof io.actionstream.training.dataset.DatasetException) {
+      err.println("actionstream " + command.getCommandName() + ": data error: " + e.getMessage());
+      return CONFIG_ERROR;
+    }
     if (e instanceof CameraException) {
       err.println("actionstream " + command.getCommandName() + ": " + e.getMessage());
       return CAMERA_ERROR;

@@ -1,0 +1,199 @@
+package io.actionstream.cli;
+
+import io.actionstream.training.TrainingPipeline;
+import io.actionstream.training.TrainingPlan;
+import io.actionstream.training.TrainingResult;
+import io.actionstream.training.distill.AttentionDistance;
+import io.actionstream.training.distill.TrainOptions;
+import io.actionstream.training.flow.FlowMethod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code actionstream train}: one training run, or one every {@code --every}. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Train the flow teacher, the RGB baseline and the RGB student distilled from the "
+          + "teacher's motion attention, with the same budget; evaluate all three on the test "
+          + "split; export the student to ONNX (with a parity check); publish it if it passes "
+          + "the quality gate; write a report with plots.",
+      "Data: a UCF101- or HMDB51-style folder, or a SynthActions set (see 'actionstream synth')."
+    },
+    footer = {
+      "",
+      "Example (the shipped model, see the README):",
+      "  actionstream synth -o data/synthactions",
+      "  actionstream train --data data/synthactions --output models/student \\",
+      "      --model-store work/model-store"
+    })
+final class TrainCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-d", "--data"}, required = true, paramLabel = "DIR", description = "Labelled video folder.")
+  Path data;
+
+  @Option(names = "--split", defaultValue = "1", description = "Split list to use, 1-3 (default: ${DEFAULT-VALUE}).")
+  int split;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "training-output", paramLabel = "DIR",
+      description = "Report, plots and the ONNX file (default: ${DEFAULT-VALUE}).")
+  Path output;
+
+  @Option(names = "--work", defaultValue = "work", paramLabel = "DIR",
+      description = "Caches (decoded frames, flow) and checkpoints; a run resumes from its checkpoints (default: ${DEFAULT-VALUE}).")
+  Path work;
+
+  @Option(names = "--model-name", defaultValue = "student", description = "Name to publish under (default: ${DEFAULT-VALUE}).")
+  String modelName;
+
+  @Option(names = "--frames", defaultValue = "16", description = "Frames per clip (default: ${DEFAULT-VALUE}).")
+  int frames;
+
+  @Option(names = "--stride", defaultValue = "1", description = "Decoded frames between clip frames; 3 for 25 fps video at about 8 fps (default: ${DEFAULT-VALUE}).")
+  int stride;
+
+  @Option(names = "--size", defaultValue = "112", description = "Crop size fed to the networks, a multiple of 8 (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = "--cache-size", description = "Size frames are decoded and cached at; random crops come out of it (default: size x 8/7).")
+  Integer cacheSize;
+
+  @Option(names = "--widths", split = ",", defaultValue = "16,32,64,128", description = "Channels of the four stages (default: ${DEFAULT-VALUE}).")
+  int[] widths;
+
+  @Option(names = "--flow", defaultValue = "dis", description = "Optical flow for the teacher: dis (fast) or tv-l1 (slow, the literature's choice) (default: ${DEFAULT-VALUE}).")
+  String flow;
+
+  @Option(names = "--flow-bound", defaultValue = "8", description = "Flow is clipped to +- this many pixels (default: ${DEFAULT-VALUE}).")
+  float flowBound;
+
+  @Option(names = "--validation-share", defaultValue = "0.1", description = "Share of each training class held out for validation and the gate (default: ${DEFAULT-VALUE}).")
+  double validationShare;
+
+  @Option(names = "--epochs", defaultValue = "20", description = "Epochs for each network (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "8", description = "Clips per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--learning-rate", defaultValue = "0.002", description = "Initial Adam learning rate (default: ${DEFAULT-VALUE}).")
+  float learningRate;
+
+  @Option(names = "--weight-decay", defaultValue = "0.0001", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+  float weightDecay;
+
+  @Option(names = "--lambda", defaultValue = "1.0", description = "Weight of the attention distillation term (default: ${DEFAULT-VALUE}).")
+  float lambda;
+
+  @Option(names = "--distance", defaultValue = "kl", description = "Attention distance: kl or l2 (default: ${DEFAULT-VALUE}).")
+  String distance;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--threads", description = "Threads for decoding and optical flow (default: the number of cores).")
+  Integer threads;
+
+  @Option(names = "--model-store", paramLabel = "DIR", description = "Publish to this model store folder, through the quality gate (default: export only).")
+  Path modelStore;
+
+  @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOSTS", description = "Announce releases on Kafka here (needs --model-store).")
+  String bootstrapServers;
+
+  @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE", description = "Kafka client property; repeatable.")
+  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+  @Option(names = "--release-topic", defaultValue = "model-releases", description = "Releases topic (default: ${DEFAULT-VALUE}).")
+  String releaseTopic;
+
+  @Option(names = "--every", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Train again this long after each start (e.g. 6h), picking up new data in the folder; runs until Ctrl-C.")
+  Duration every;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainingPlan plan = plan();
+    if (every == null) {
+      report(TrainingPipeline.run(plan));
+      return 0;
+    }
+    try (StopSignal stop = new StopSignal()) {
+      while (!stop.requested()) {
+        Instant start = Instant.now();
+        try {
+          report(TrainingPipeline.run(plan));
+        } catch (RuntimeException e) {
+          // A scheduled trainer keeps its schedule; the failure is in the log and the next run retries.
+          log.error("Training run failed: {}", e.getMessage(), e);
+        }
+        Duration wait = every.minus(Duration.between(start, Instant.now()));
+        if (wait.isNegative()) {
+          wait = Duration.ZERO;
+        }
+        log.info("Next training run in {} (at {})", wait, Instant.now().plus(wait));
+        if (stop.await(wait)) {
+          break;
+        }
+      }
+    }
+    return 0;
+  }
+
+  private void report(TrainingResult result) {
+    var out = spec.commandLine().getOut();
+    out.println("Report: " + result.report().toAbsolutePath());
+    out.println("Model:  " + result.onnx().toAbsolutePath() + (result.published() ? " (published " + result.release().getVersion() + ")" : " (not published)"));
+    out.flush();
+  }
+
+  private TrainingPlan plan() {
+    if (bootstrapServers != null && modelStore == null) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap-servers announces releases from a model store: add --model-store DIR");
+    }
+    if (size % 8 != 0 || frames % 4 != 0) {
+      throw new ParameterException(spec.commandLine(), "--size must be a multiple of 8 and --frames a multiple of 4, got " + size + " and " + frames);
+    }
+    if (widths.length != 4) {
+      throw new ParameterException(spec.commandLine(), "--widths needs four numbers, e.g. 16,32,64,128");
+    }
+    int cache = cacheSize != null ? cacheSize : size * 8 / 7;
+    if (cache < size) {
+      throw new ParameterException(spec.commandLine(), "--cache-size must not be below --size");
+    }
+    FlowMethod method;
+    AttentionDistance attentionDistance;
+    TrainOptions options;
+    try {
+      method = FlowMethod.parse(flow);
+      attentionDistance = AttentionDistance.parse(distance);
+      options = new TrainOptions(epochs, batchSize, learningRate, weightDecay, lambda, attentionDistance, seed);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Map<String, String> kafka = new LinkedHashMap<>(kafkaProperties);
+    if (bootstrapServers != null) {
+      kafka.put("bootstrap.servers", bootstrapServers);
+    }
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    return new TrainingPlan(data, split, work, output, modelName, frames, stride, size, cache, widths, method, flowBound,
+        validationShare, options, threads != null ? threads : Runtime.getRuntime().availableProcessors(), modelStore, kafka,
+        releaseTopic, "bin/actionstream train " + String.join(" ", args));
+  }
+}
