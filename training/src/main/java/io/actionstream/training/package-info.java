@@ -1,7 +1,7 @@
 /**
- * The training service: SynthActions, optical flow, the flow teacher, attention distillation
- * into the RGB student, evaluation, ONNX export and publishing. Its implementation arrives with
- * the "Training" issue; until then the module holds only this description so that the layout
- * of DESIGN.md stands from the first commit.
+ * The training service of actionstream: {@link io.actionstream.training.TrainingPipeline} runs
+ * one training from a labelled video folder to a published student, through the packages
+ * {@code synth} (SynthActions), {@code dataset}, {@code flow}, {@code network}, {@code distill},
+ * {@code evaluation}, {@code export}, {@code publish} and {@code report}.
  */
 package io.actionstream.training;
