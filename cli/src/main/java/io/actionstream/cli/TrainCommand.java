@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "8", description = "Clips per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--learning-rate", defaultValue = "0.002", description = "Initial Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--learning-rate", defaultValue = "0.001", description = "Initial Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
   @Option(names = "--weight-decay", defaultValue = "0.0001", description = "Weight decay (default: ${DEFAULT-VALUE}).")

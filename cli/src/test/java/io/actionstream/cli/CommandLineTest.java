@@ -16,7 +16,7 @@ class CommandLineTest {
   void everyCommandAndSubcommandAnswersHelp() {
     List<List<String>> paths = new ArrayList<>();
     collect(Main.commandLine(), new ArrayList<>(), paths);
-    assertThat(paths).extracting(p -> String.join(" ", p)).contains("broker", "ingest", "bench ingest");
+    assertThat(paths).extracting(p -> String.join(" ", p)).contains("broker", "ingest", "synth", "train", "bench ingest");
 
     for (List<String> path : paths) {
       List<String> args = new ArrayList<>(path);
@@ -61,6 +61,41 @@ class CommandLineTest {
     assertThat(run("ingest").err()).contains("--camera ID=URI");
     assertThat(run("ingest", "--camera", "a=/v.mp4").err())
         .contains("--bootstrap-servers: required");
+  }
+
+  @Test
+  void synthWritesADataSetThatTrainingCanRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Result result = run("synth", "-o", dir.toString(), "--clips-per-class", "2", "--size", "48", "--frames", "8");
+    assertThat(result.code()).as(result.err()).isZero();
+    assertThat(result.out()).contains("Wrote 20 clips");
+    assertThat(dir.resolve("classInd.txt")).exists();
+    assertThat(java.nio.file.Files.readAllLines(dir.resolve("testlist01.txt"))).hasSize(10);
+  }
+
+  @Test
+  void synthRefusesImpossibleOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Result result = run("synth", "-o", dir.toString(), "--clips-per-class", "0");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("invalid SynthActions options");
+  }
+
+  @Test
+  void trainOnAFolderWithoutSplitFilesSaysWhatIsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Result result = run("train", "--data", dir.toString(), "--work", dir.resolve("work").toString());
+    assertThat(result.code()).isEqualTo(ErrorReporter.CONFIG_ERROR);
+    assertThat(result.err()).contains("data error: no split files in " + dir).contains("classInd.txt");
+  }
+
+  @Test
+  void trainChecksItsFlagsBeforeTouchingData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    assertThat(run("train", "--data", dir.toString(), "--size", "100").err())
+        .contains("--size must be a multiple of 8");
+    assertThat(run("train", "--data", dir.toString(), "--distance", "cosine").err())
+        .contains("'cosine' is not an attention distance; use kl or l2");
+    assertThat(run("train", "--data", dir.toString(), "--flow", "farneback").err())
+        .contains("'farneback' is not an optical flow method; use dis or tv-l1");
+    assertThat(run("train", "--data", dir.toString(), "-b", "localhost:9092").err())
+        .contains("add --model-store DIR");
   }
 
   private static void collect(CommandLine command, List<String> prefix, List<List<String>> paths) {

@@ -33,6 +33,10 @@ public enum AttentionDistance {
   }
 
   public static AttentionDistance parse(String name) {
-    return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    try {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + name + "' is not an attention distance; use kl or l2");
+    }
   }
 }

@@ -12,7 +12,11 @@ public enum FlowMethod {
   DIS;
 
   public static FlowMethod parse(String name) {
-    return valueOf(name.trim().toUpperCase(Locale.ROOT).replace("-", ""));
+    try {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT).replace("-", ""));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + name + "' is not an optical flow method; use dis or tv-l1");
+    }
   }
 
   public String label() {
