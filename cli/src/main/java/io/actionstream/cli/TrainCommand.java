@@ -3,12 +3,12 @@ package io.actionstream.cli;
 import io.actionstream.training.TrainingPipeline;
 import io.actionstream.training.TrainingPlan;
 import io.actionstream.training.TrainingResult;
+import io.actionstream.training.TrainingSchedule;
 import io.actionstream.training.distill.AttentionDistance;
 import io.actionstream.training.distill.TrainOptions;
 import io.actionstream.training.flow.FlowMethod;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,23 +135,10 @@ final class TrainCommand implements Callable<Integer> {
       return 0;
     }
     try (StopSignal stop = new StopSignal()) {
-      while (!stop.requested()) {
-        Instant start = Instant.now();
-        try {
-          report(TrainingPipeline.run(plan));
-        } catch (RuntimeException e) {
-          // A scheduled trainer keeps its schedule; the failure is in the log and the next run retries.
-          log.error("Training run failed: {}", e.getMessage(), e);
-        }
-        Duration wait = every.minus(Duration.between(start, Instant.now()));
-        if (wait.isNegative()) {
-          wait = Duration.ZERO;
-        }
-        log.info("Next training run in {} (at {})", wait, Instant.now().plus(wait));
-        if (stop.await(wait)) {
-          break;
-        }
-      }
+      new TrainingSchedule(every, java.time.Clock.systemUTC()).run(
+          () -> report(TrainingPipeline.run(plan)),
+          stop::await,
+          failure -> log.error("Training run failed: {}", failure.getMessage(), failure));
     }
     return 0;
   }
