@@ -98,7 +98,7 @@ public final class TrainingPipeline {
       }
 
       double fps = data.train().get(0).video().fps() / plan.stride();
-      ModelMetadata metadata = new ModelMetadata(plan.modelName(), version, data.classes(), sampler.spec(), fps,
+      ModelMetadata metadata = new ModelMetadata(plan.modelName(), version, data.classes(), sampler.spec(), fps, plan.cacheSize(),
           "actionstream student distilled from a " + plan.flow().label() + " flow teacher; trained on " + plan.data());
       byte[] onnx = OnnxExporter.export(student.network(), metadata);
       ParityCheck.Result parity = ParityCheck.check(student, onnx, realClips(data.test(), sampler, 8), 4, plan.options().seed());
@@ -134,7 +134,7 @@ public final class TrainingPipeline {
       log.info(publication);
 
       TrainingReport report = new TrainingReport(plan.modelName(), version, started, Duration.between(started, Instant.now()),
-          plan.commandLine(), data, sampler.spec(), rgbSpec, cost, plan.flow(), plan.flowBound(), plan.options(),
+          plan.commandLine(), data, sampler.spec(), plan.cacheSize(), rgbSpec, cost, plan.flow(), plan.flowBound(), plan.options(),
           histories, evaluations, parity, onnx.length, FileSystemModelStore.sha256(onnx), gate, publication);
       LearningCurves.write(histories, plan.output().resolve("learning-curves.png"));
       writeOverlay(data, sampler, evaluations, rgbSpec, plan.output().resolve("attention.png"));
@@ -196,7 +196,8 @@ public final class TrainingPipeline {
     ClipSpec clip = metadata.clip();
     InputSpec.Builder input = InputSpec.newBuilder()
         .setFrames(clip.frames()).setHeight(clip.size()).setWidth(clip.size()).setChannels(3)
-        .setFps((float) metadata.fps()).setLayout("NCTHW");
+        .setFps((float) metadata.fps()).setLayout("NCTHW")
+        .setResize(ModelMetadata.RESIZE_SHORT_SIDE_CENTRE_CROP).setResizeShortSide(metadata.resizeShortSide());
     for (int c = 0; c < 3; c++) {
       input.addMean(clip.mean()[c]).addStd(clip.std()[c]);
     }

@@ -94,7 +94,8 @@ class TrainingPipelineSmokeTest {
     try (OnnxModel model = new OnnxModel(Files.readAllBytes(first.onnx()))) {
       Map<String, String> metadata = model.metadata();
       assertThat(metadata.get(ModelMetadata.LABELS)).startsWith("[\"raise_arm\",\"lower_arm\"");
-      assertThat(metadata.get(ModelMetadata.INPUT)).contains("\"frames\":8").contains("\"height\":32").contains("\"layout\":\"NCTHW\"");
+      assertThat(metadata.get(ModelMetadata.INPUT)).contains("\"frames\":8").contains("\"height\":32").contains("\"layout\":\"NCTHW\"")
+          .contains("\"resize\":\"short-side-centre-crop\"").contains("\"resize_short_side\":40");
       assertThat(metadata.get(ModelMetadata.VERSION)).isEqualTo(first.release().getVersion());
       OnnxModel.Outputs out = model.run(new float[2 * 3 * 8 * 32 * 32], 2);
       assertThat(out.logits()).hasSize(20);
@@ -108,6 +109,7 @@ class TrainingPipelineSmokeTest {
     assertThat(release).isEqualTo(first.release());
     assertThat(release.getLabelsList()).hasSize(10);
     assertThat(release.getInputSpec().getFrames()).isEqualTo(8);
+    assertThat(release.getInputSpec().getResizeShortSide()).isEqualTo(40);
     byte[] artifact = Files.readAllBytes(Path.of(java.net.URI.create(release.getArtifactUri())));
     assertThat(FileSystemModelStore.sha256(artifact)).isEqualTo(release.getSha256());
     assertThat(artifact).isEqualTo(Files.readAllBytes(first.onnx()));

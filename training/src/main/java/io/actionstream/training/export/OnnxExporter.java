@@ -108,7 +108,9 @@ public final class OnnxExporter {
     ObjectNode input = JSON.createObjectNode()
         .put("name", "clip").put("layout", "NCTHW").put("channels", spec.channels())
         .put("frames", spec.frames()).put("height", spec.height()).put("width", spec.width())
-        .put("fps", metadata.fps()).put("resize", "stretch");
+        .put("fps", metadata.fps())
+        .put("resize", ModelMetadata.RESIZE_SHORT_SIDE_CENTRE_CROP)
+        .put("resize_short_side", metadata.resizeShortSide());
     float[] mean = clip.mean();
     float[] std = clip.std();
     for (int c = 0; c < mean.length; c++) {

@@ -30,7 +30,10 @@ public final class ReportWriter {
     List<String> md = new ArrayList<>();
     md.add("# Training report: " + r.modelName() + " " + r.version());
     md.add("");
-    md.add("Started " + r.started() + ", took " + minutes(r.elapsed().toSeconds()) + ". Command:");
+    double trainingSeconds = r.histories().values().stream().flatMap(List::stream).mapToDouble(EpochStats::seconds).sum();
+    md.add("Started " + r.started() + "; this run took " + minutes(r.elapsed().toSeconds()) + ", and training the three "
+        + "networks took " + minutes(Math.round(trainingSeconds)) + " in all (from the epochs' history, which survives a "
+        + "resumed run). Command:");
     md.add("");
     md.add("```");
     md.add(r.commandLine());
@@ -44,8 +47,8 @@ public final class ReportWriter {
     md.add("| data | `" + data.dataset().root() + "` (" + data.dataset().layout() + " layout), " + data.classes().size() + " classes |");
     md.add("| clips | " + data.train().size() + " train, " + data.validation().size() + " validation (held out of the train list), "
         + data.test().size() + " test; " + data.skipped().size() + " skipped |");
-    md.add("| input | " + r.clip().frames() + " frames every " + r.clip().stride() + " decoded frame(s), "
-        + r.clip().size() + "x" + r.clip().size() + " crops |");
+    md.add("| input | " + r.clip().frames() + " frames every " + r.clip().stride() + " decoded frame(s); frames scaled to a "
+        + "short side of " + r.cacheSize() + ", " + r.clip().size() + "x" + r.clip().size() + " crops (random in training, centred in evaluation) |");
     md.add("| network | " + r.cost() + " (student, at its input " + r.studentSpec().frames() + "x" + r.studentSpec().height()
         + "x" + r.studentSpec().width() + "); attention map " + r.studentSpec().mapFrames() + "x" + r.studentSpec().mapHeight()
         + "x" + r.studentSpec().mapWidth() + " |");

@@ -30,6 +30,7 @@ public record TrainingReport(
     String commandLine,
     PreparedDataset data,
     ClipSpec clip,
+    int cacheSize,
     NetworkSpec studentSpec,
     NetworkCost cost,
     FlowMethod flow,
