@@ -1,0 +1,10 @@
+package io.actionstream.inference.batch;
+
+import io.actionstream.inference.model.ModelSpec;
+
+/**
+ * What the network said about one clip: class probabilities, the motion attention map
+ * ({@code T' x H' x W'}), which model and provider ran it, how long its batch took and how many
+ * clips the batch held.
+ */
+public record ClipInference(float[] probabilities, float[] attention, ModelSpec model, String provider, double batchMillis, int batchSize) {}

@@ -1,0 +1,79 @@
+package io.actionstream.inference.clip;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rules that cut a camera's frames into clips. A clip is {@code frames} consecutive frames
+ * of one ingest session and segment; a new clip starts every {@code hop} frames (hop = frames:
+ * no overlap). A clip never spans a discontinuity: a new session (the camera's ingest
+ * restarted), a new segment (a reconnect or a file loop), a gap in sequence numbers larger than
+ * {@code gapTolerance} missing frames, or a frame older than the last one each throw away the
+ * clip being filled and start a new one with this frame. A repeated frame is ignored.
+ */
+public final class ClipAssembler {
+
+  /** What a frame did to the camera's clips. */
+  public enum Outcome {
+    APPENDED,
+    COMPLETED_CLIP,
+    DUPLICATE,
+    NEW_SESSION,
+    NEW_SEGMENT,
+    GAP,
+    OUT_OF_ORDER,
+    FIRST_FRAME
+  }
+
+  private final int gapTolerance;
+
+  public ClipAssembler(int gapTolerance) {
+    if (gapTolerance < 0) {
+      throw new IllegalArgumentException("the gap tolerance must not be negative");
+    }
+    this.gapTolerance = gapTolerance;
+  }
+
+  /**
+   * Adds a frame to the state; complete clips are appended to {@link ClipState#ready()}.
+   * Returns what happened; the caller stores the frame unless the outcome is {@link
+   * Outcome#DUPLICATE}, and may then drop frames the state no longer {@linkplain
+   * ClipState#references references}.
+   */
+  public Outcome add(ClipState state, String sessionId, int segment, long sequence, int frames, int hop) {
+    Outcome outcome;
+    if (state.lastSequence() < 0 && state.partial().isEmpty()) {
+      outcome = Outcome.FIRST_FRAME;
+    } else if (!sessionId.equals(state.sessionId())) {
+      outcome = Outcome.NEW_SESSION;
+    } else if (segment != state.segment()) {
+      outcome = Outcome.NEW_SEGMENT;
+    } else if (sequence == state.lastSequence()) {
+      return Outcome.DUPLICATE;
+    } else if (sequence < state.lastSequence()) {
+      outcome = Outcome.OUT_OF_ORDER;
+    } else if (sequence - state.lastSequence() - 1 > gapTolerance) {
+      outcome = Outcome.GAP;
+    } else {
+      outcome = Outcome.APPENDED;
+    }
+    if (outcome != Outcome.APPENDED) {
+      state.partial().clear();
+      state.follow(sessionId, segment);
+    }
+    state.lastSequence(sequence);
+    state.partial().add(sequence);
+    if (state.partial().size() >= frames) {
+      List<Long> clip = new ArrayList<>(state.partial().subList(0, frames));
+      state.ready().add(new ClipState.PendingClip(sessionId, clip));
+      int keep = Math.max(0, frames - hop);
+      List<Long> overlap = new ArrayList<>(clip.subList(frames - keep, frames));
+      List<Long> rest = new ArrayList<>(state.partial().subList(frames, state.partial().size()));
+      state.partial().clear();
+      state.partial().addAll(overlap);
+      state.partial().addAll(rest);
+      return Outcome.COMPLETED_CLIP;
+    }
+    return outcome;
+  }
+}

@@ -1,0 +1,224 @@
+package io.actionstream.inference.topology;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.actionstream.inference.batch.BatchScheduler;
+import io.actionstream.inference.batch.ClipInference;
+import io.actionstream.inference.batch.ClipInput;
+import io.actionstream.inference.clip.ClipAssembler;
+import io.actionstream.inference.clip.ClipState;
+import io.actionstream.inference.clip.ClipState.PendingClip;
+import io.actionstream.inference.event.EventFactory;
+import io.actionstream.inference.image.FramePreprocessor;
+import io.actionstream.inference.metrics.InferenceMetrics;
+import io.actionstream.inference.model.ModelSpec;
+import io.actionstream.inference.swap.ModelHolder;
+import io.actionstream.schemas.v1.ActionEvent;
+import io.actionstream.schemas.v1.Frame;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts each camera's frames into clips, hands complete clips to the batch scheduler without
+ * waiting, and forwards their events once the network has answered (on a wall-clock
+ * punctuation, or when the next frame arrives), in clip order per camera.
+ *
+ * <p>Two changelogged stores hold everything: {@code clip-state} (per camera: the clip being
+ * filled and complete clips waiting for their event) and {@code clip-frames} (one entry per
+ * frame). A clip leaves the state in the same transaction as its event, so a crash neither
+ * loses an event (the clip is still in the restored state and is submitted again) nor
+ * duplicates one (the event and the removal commit together).
+ */
+final class ClipProcessor implements Processor<String, Object, String, byte[]> {
+
+  private static final Logger log = LoggerFactory.getLogger(ClipProcessor.class);
+
+  /** A clip with the network: its camera, place in the state, frames and the future answer. */
+  private record Pending(String camera, PendingClip clip, List<Frame> frames, CompletableFuture<ClipInference> result) {}
+
+  private final ClipAssembler assembler;
+  private final int hop;
+  private final ModelHolder models;
+  private final BatchScheduler scheduler;
+  private final EventFactory events;
+  private final InferenceMetrics metrics;
+  private final Duration punctuation;
+  private final FramePreprocessor preprocessor = new FramePreprocessor();
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, byte[]> states;
+  private KeyValueStore<String, byte[]> frames;
+
+  ClipProcessor(ClipAssembler assembler, int hop, ModelHolder models, BatchScheduler scheduler, EventFactory events,
+      InferenceMetrics metrics, Duration punctuation) {
+    this.assembler = assembler;
+    this.hop = hop;
+    this.models = models;
+    this.scheduler = scheduler;
+    this.events = events;
+    this.metrics = metrics;
+    this.punctuation = punctuation;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> context) {
+    this.context = context;
+    this.states = context.getStateStore(InferenceTopology.STATE_STORE);
+    this.frames = context.getStateStore(InferenceTopology.FRAME_STORE);
+    context.schedule(punctuation, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+    // Clips restored with the state (after a crash or a rebalance) go to the network again.
+    try (KeyValueIterator<String, byte[]> all = states.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> entry = all.next();
+        for (PendingClip clip : ClipState.parse(entry.value).ready()) {
+          submit(entry.key, clip);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void process(Record<String, Object> record) {
+    Frame frame = ValidationProcessor.frameOf(record.value());
+    String camera = record.key();
+    byte[] stored = states.get(camera);
+    ClipState state = stored != null ? ClipState.parse(stored) : new ClipState();
+    List<Long> before = new ArrayList<>(state.partial());
+    String beforeSession = state.sessionId();
+    int clipFrames = models.current().spec().frames();
+    int readyBefore = state.ready().size();
+    ClipAssembler.Outcome outcome = assembler.add(state, frame.getSessionId(), frame.getSegment(), frame.getSequenceNumber(),
+        clipFrames, hop > 0 ? hop : clipFrames);
+    if (outcome == ClipAssembler.Outcome.DUPLICATE) {
+      metrics.ignored("duplicate");
+      drain();
+      return;
+    }
+    switch (outcome) {
+      case NEW_SESSION, NEW_SEGMENT, GAP, OUT_OF_ORDER -> {
+        if (!before.isEmpty()) {
+          metrics.clipRestarted(outcome.name().toLowerCase(Locale.ROOT));
+        }
+      }
+      default -> {
+        // appended, first frame or a completed clip: nothing was thrown away
+      }
+    }
+    frames.put(frameKey(camera, frame.getSessionId(), frame.getSequenceNumber()), frame.toByteArray());
+    forgetUnreferenced(camera, state, beforeSession, before);
+    states.put(camera, state.serialize());
+    for (PendingClip clip : state.ready().subList(readyBefore, state.ready().size())) {
+      submit(camera, clip);
+    }
+    drain();
+  }
+
+  private void submit(String camera, PendingClip clip) {
+    String id = EventFactory.eventId(camera, clip.sessionId(), clip.first(), clip.last());
+    if (pending.containsKey(id)) {
+      return;
+    }
+    List<Frame> clipFrames = new ArrayList<>();
+    try {
+      for (long sequence : clip.sequences()) {
+        byte[] bytes = frames.get(frameKey(camera, clip.sessionId(), sequence));
+        if (bytes == null) {
+          throw new IllegalStateException("frame " + sequence + " is missing from the store");
+        }
+        clipFrames.add(Frame.parseFrom(bytes));
+      }
+      ModelSpec spec = models.current().spec();
+      float[] tensor = null;
+      if (clipFrames.size() == spec.frames()) {
+        tensor = new float[spec.clipValues()];
+        for (int k = 0; k < clipFrames.size(); k++) {
+          preprocessor.write(clipFrames.get(k), spec, tensor, 0, k);
+        }
+      }
+      pending.put(id, new Pending(camera, clip, clipFrames, scheduler.submit(new ClipInput(clipFrames, tensor, spec))));
+      metrics.clip();
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      log.error("Camera '{}': clip {}-{} cannot be prepared ({}); dropping it", camera, clip.first(), clip.last(), e.getMessage());
+      metrics.clipFailed();
+      finish(camera, clip);
+    }
+  }
+
+  /** Forwards the events of answered clips, keeping each camera's clips in order. */
+  private void drain() {
+    Set<String> blocked = new HashSet<>();
+    Iterator<Pending> it = pending.values().iterator();
+    while (it.hasNext()) {
+      Pending p = it.next();
+      if (blocked.contains(p.camera())) {
+        continue;
+      }
+      if (!p.result().isDone()) {
+        blocked.add(p.camera());
+        continue;
+      }
+      it.remove();
+      try {
+        ClipInference inference = p.result().join();
+        long nowUs = context.currentSystemTimeMs() * 1_000;
+        ActionEvent event = events.create(p.frames(), inference, nowUs);
+        Frame last = p.frames().get(p.frames().size() - 1);
+        context.forward(new Record<>(p.camera(), event.toByteArray(), last.getCaptureTimeUs() / 1_000));
+        metrics.event(event.getLabels(0).getLabel(), event.getTimings().getCaptureToEventMs() / 1000.0);
+      } catch (RuntimeException e) {
+        log.error("Camera '{}': clip {}-{} failed in the network ({}); dropping it", p.camera(), p.clip().first(),
+            p.clip().last(), e.getMessage());
+        metrics.clipFailed();
+      }
+      finish(p.camera(), p.clip());
+    }
+  }
+
+  /** Takes a clip out of the camera's state and deletes frames nothing needs any more. */
+  private void finish(String camera, PendingClip clip) {
+    byte[] stored = states.get(camera);
+    if (stored == null) {
+      return;
+    }
+    ClipState state = ClipState.parse(stored);
+    state.ready().removeIf(r -> r.sessionId().equals(clip.sessionId()) && r.first() == clip.first() && r.last() == clip.last());
+    forgetUnreferenced(camera, state, clip.sessionId(), clip.sequences());
+    states.put(camera, state.serialize());
+  }
+
+  private void forgetUnreferenced(String camera, ClipState state, String session, List<Long> sequences) {
+    for (long sequence : sequences) {
+      if (!state.references(session, sequence)) {
+        frames.delete(frameKey(camera, session, sequence));
+      }
+    }
+  }
+
+  static String frameKey(String camera, String session, long sequence) {
+    return camera + '\u0000' + session + '\u0000' + String.format("%020d", sequence);
+  }
+
+  @Override
+  public void close() {
+    // Answers still on their way are dropped; their clips stay in the state and are submitted
+    // again by whichever instance takes the task over.
+    pending.clear();
+    preprocessor.close();
+  }
+}

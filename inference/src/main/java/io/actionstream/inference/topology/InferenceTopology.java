@@ -1,0 +1,58 @@
+package io.actionstream.inference.topology;
+
+import io.actionstream.inference.batch.BatchScheduler;
+import io.actionstream.inference.clip.ClipAssembler;
+import io.actionstream.inference.event.EventFactory;
+import io.actionstream.inference.metrics.InferenceMetrics;
+import io.actionstream.inference.swap.ModelHolder;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The inference topology:
+ *
+ * <pre>
+ * frames --validate--+--(usable)--> clips [clip-state, clip-frames] --> action-events
+ *                    +--(not)-----> frames-dlq (reason in a header)
+ * </pre>
+ *
+ * Records are keyed by camera id, so each camera's frames are in one partition and one task;
+ * scaling out is by partitions (more of them on the frames topic) and instances (same
+ * application id).
+ */
+public final class InferenceTopology {
+
+  static final String SOURCE = "frames";
+  static final String VALIDATE = "validate";
+  static final String CLIPS = "clips";
+  static final String DEAD_LETTERS = "dead-letters";
+  static final String EVENTS = "events";
+  public static final String STATE_STORE = "clip-state";
+  public static final String FRAME_STORE = "clip-frames";
+
+  /** Topic names of the topology. */
+  public record Topics(String frames, String events, String deadLetters) {}
+
+  /** How clips are cut and when answers are looked for. */
+  public record Clipping(int hop, int gapTolerance, Duration punctuation) {}
+
+  private InferenceTopology() {}
+
+  public static Topology build(Topics topics, Clipping clipping, FrameValidator validator, ModelHolder models,
+      BatchScheduler scheduler, EventFactory events, InferenceMetrics metrics) {
+    Topology topology = new Topology();
+    topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.frames());
+    topology.addProcessor(VALIDATE, () -> new ValidationProcessor(validator, metrics), SOURCE);
+    topology.addSink(DEAD_LETTERS, topics.deadLetters(), Serdes.String().serializer(), (topic, value) -> (byte[]) value, VALIDATE);
+    topology.addProcessor(CLIPS, () -> new ClipProcessor(new ClipAssembler(clipping.gapTolerance()), clipping.hop(), models,
+        scheduler, events, metrics, clipping.punctuation()), VALIDATE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray()), CLIPS);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FRAME_STORE), Serdes.String(), Serdes.ByteArray()), CLIPS);
+    topology.addSink(EVENTS, topics.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), CLIPS);
+    return topology;
+  }
+}

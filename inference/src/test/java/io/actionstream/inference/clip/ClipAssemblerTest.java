@@ -1,0 +1,70 @@
+package io.actionstream.inference.clip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.actionstream.inference.clip.ClipAssembler.Outcome;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class ClipAssemblerTest {
+
+  private final ClipAssembler assembler = new ClipAssembler(2);
+
+  @Test
+  void consecutiveFramesMakeClipsOfTheModelsLength() {
+    ClipState state = new ClipState();
+    for (long s = 0; s < 10; s++) {
+      assembler.add(state, "s1", 0, s, 4, 4);
+    }
+    assertThat(state.ready()).extracting(ClipState.PendingClip::sequences)
+        .containsExactly(List.of(0L, 1L, 2L, 3L), List.of(4L, 5L, 6L, 7L));
+    assertThat(state.partial()).containsExactly(8L, 9L);
+  }
+
+  @Test
+  void aHopShorterThanTheClipOverlapsClips() {
+    ClipState state = new ClipState();
+    LongStream.range(0, 8).forEach(s -> assembler.add(state, "s1", 0, s, 4, 2));
+    assertThat(state.ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 2L, 4L);
+  }
+
+  @Test
+  void smallGapsAreToleratedAndLargeOnesStartAFreshClip() {
+    ClipState state = new ClipState();
+    assembler.add(state, "s1", 0, 0, 4, 4);
+    assertThat(assembler.add(state, "s1", 0, 3, 4, 4)).as("2 missing frames: tolerated").isEqualTo(Outcome.APPENDED);
+    assertThat(assembler.add(state, "s1", 0, 7, 4, 4)).as("3 missing frames").isEqualTo(Outcome.GAP);
+    assertThat(state.partial()).containsExactly(7L);
+  }
+
+  @Test
+  void everyDiscontinuityThrowsTheClipInProgressAway() {
+    ClipState state = new ClipState();
+    LongStream.range(0, 3).forEach(s -> assembler.add(state, "s1", 0, s, 4, 4));
+    assertThat(assembler.add(state, "s1", 0, 2, 4, 4)).isEqualTo(Outcome.DUPLICATE);
+    assertThat(state.partial()).containsExactly(0L, 1L, 2L);
+    assertThat(assembler.add(state, "s1", 0, 1, 4, 4)).isEqualTo(Outcome.OUT_OF_ORDER);
+    assertThat(state.partial()).containsExactly(1L);
+    assertThat(assembler.add(state, "s1", 1, 2, 4, 4)).isEqualTo(Outcome.NEW_SEGMENT);
+    assertThat(state.partial()).containsExactly(2L);
+    assertThat(assembler.add(state, "s2", 0, 0, 4, 4)).as("the camera's ingest restarted").isEqualTo(Outcome.NEW_SESSION);
+    assertThat(state.partial()).containsExactly(0L);
+    assertThat(state.sessionId()).isEqualTo("s2");
+    assertThat(state.ready()).isEmpty();
+  }
+
+  @Test
+  void theStateSurvivesSerializationWithItsWaitingClips() {
+    ClipState state = new ClipState();
+    LongStream.range(0, 6).forEach(s -> assembler.add(state, "session-x", 3, s, 4, 4));
+    ClipState copy = ClipState.parse(state.serialize());
+    assertThat(copy.sessionId()).isEqualTo("session-x");
+    assertThat(copy.segment()).isEqualTo(3);
+    assertThat(copy.lastSequence()).isEqualTo(5);
+    assertThat(copy.partial()).containsExactly(4L, 5L);
+    assertThat(copy.ready()).containsExactlyElementsOf(state.ready());
+    assertThat(copy.references("session-x", 2)).isTrue();
+    assertThat(copy.references("session-x", 9)).isFalse();
+  }
+}

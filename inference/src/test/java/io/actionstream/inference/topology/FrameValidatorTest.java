@@ -1,0 +1,62 @@
+package io.actionstream.inference.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.actionstream.inference.TestFrames;
+import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.ImageEncoding;
+import io.actionstream.schemas.v1.Region;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class FrameValidatorTest {
+
+  private final FrameValidator validator = new FrameValidator(4096, Duration.ofMinutes(10), Clock.systemUTC());
+  private final Frame good = TestFrames.frame("cam", "s", 0, 7);
+
+  @Test
+  void aGoodFramePasses() {
+    FrameValidator.Result result = validator.validate("cam", good.toByteArray());
+    assertThat(result.valid()).isTrue();
+    assertThat(result.frame()).isEqualTo(good);
+  }
+
+  @Test
+  void eachKindOfBadInputHasItsReason() {
+    assertThat(reason("cam", null)).isEqualTo(DlqReason.EMPTY_VALUE);
+    assertThat(reason("cam", new byte[] {(byte) 0xFF, 1, 2, 3, 4, 5})).isEqualTo(DlqReason.NOT_A_FRAME);
+    assertThat(reason("cam", Arrays.copyOf(good.toByteArray(), good.toByteArray().length / 2))).isEqualTo(DlqReason.NOT_A_FRAME);
+    assertThat(bad(f -> f.setCameraId(""))).isEqualTo(DlqReason.MISSING_CAMERA_ID);
+    assertThat(reason("other", good.toByteArray())).isEqualTo(DlqReason.KEY_MISMATCH);
+    assertThat(bad(f -> f.setEncoding(ImageEncoding.IMAGE_ENCODING_UNSPECIFIED))).isEqualTo(DlqReason.UNSUPPORTED_ENCODING);
+    assertThat(bad(f -> f.setImage(ByteString.EMPTY))).isEqualTo(DlqReason.EMPTY_IMAGE);
+    assertThat(bad(f -> f.setWidth(0))).isEqualTo(DlqReason.BAD_DIMENSIONS);
+    assertThat(bad(f -> f.setWidth(5000))).isEqualTo(DlqReason.BAD_DIMENSIONS);
+    assertThat(bad(f -> f.setHeight((int) 3_000_000_000L))).as("uint32 read unsigned").isEqualTo(DlqReason.BAD_DIMENSIONS);
+    assertThat(bad(f -> f.setSourceWidth(-1))).isEqualTo(DlqReason.BAD_DIMENSIONS);
+    assertThat(bad(f -> f.setImage(ByteString.copyFrom(new byte[1 << 20])))).as("1 MiB for a 224x224 frame")
+        .isEqualTo(DlqReason.IMAGE_TOO_LARGE);
+    assertThat(bad(f -> f.setImageRegion(Region.newBuilder().setX(100).setWidth(200).setHeight(10)))).isEqualTo(DlqReason.BAD_GEOMETRY);
+    assertThat(bad(f -> f.setCaptureTimeUs(0))).isEqualTo(DlqReason.BAD_TIMESTAMP);
+    assertThat(bad(f -> f.setCaptureTimeUs(System.currentTimeMillis() * 1000 + 3_600_000_000L))).isEqualTo(DlqReason.BAD_TIMESTAMP);
+    assertThat(bad(f -> f.setImage(ByteString.copyFrom(new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3})))).isEqualTo(DlqReason.UNDECODABLE_IMAGE);
+    assertThat(bad(f -> f.setWidth(200))).as("region wider than the frame").isEqualTo(DlqReason.BAD_GEOMETRY);
+    assertThat(bad(f -> f.setWidth(200).setImageRegion(Region.newBuilder().setWidth(200).setHeight(224))))
+        .as("the JPEG is 224 wide").isEqualTo(DlqReason.UNDECODABLE_IMAGE);
+  }
+
+  private DlqReason bad(UnaryOperator<Frame.Builder> change) {
+    return reason("cam", change.apply(good.toBuilder()).build().toByteArray());
+  }
+
+  private DlqReason reason(String key, byte[] value) {
+    FrameValidator.Result result = validator.validate(key, value);
+    assertThat(result.valid()).isFalse();
+    assertThat(result.detail()).isNotBlank();
+    return result.reason();
+  }
+}
