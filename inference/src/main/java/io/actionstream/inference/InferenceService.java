@@ -1,0 +1,265 @@
+package io.actionstream.inference;
+
+import io.actionstream.inference.attention.AttentionBoxes;
+import io.actionstream.inference.batch.BatchScheduler;
+import io.actionstream.inference.event.EventFactory;
+import io.actionstream.inference.metrics.InferenceMetrics;
+import io.actionstream.inference.model.ModelRefusedException;
+import io.actionstream.inference.model.RefusalReason;
+import io.actionstream.inference.model.StudentModel;
+import io.actionstream.inference.swap.ArtifactFetcher;
+import io.actionstream.inference.swap.ModelHolder;
+import io.actionstream.inference.swap.ReleaseWatcher;
+import io.actionstream.inference.topology.FrameValidator;
+import io.actionstream.inference.topology.InferenceTopology;
+import io.actionstream.schemas.v1.ModelRelease;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inference service: the clip topology on Kafka Streams with exactly-once processing, the
+ * student in ONNX Runtime behind a batcher, the model-releases watcher for hot swaps, and a
+ * Prometheus endpoint (service metrics, Kafka Streams client metrics, JVM metrics).
+ *
+ * <p>Scaling out: run more instances with the same application id; Kafka Streams spreads the
+ * frames topic's partitions (that is, the cameras) over them. More partitions than instances
+ * times stream threads leaves room to grow.
+ */
+public final class InferenceService implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(InferenceService.class);
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  private final KafkaStreams streams;
+  private final ModelHolder models;
+  private final BatchScheduler scheduler;
+  private final ReleaseWatcher watcher;
+  private final PrometheusRegistry registry;
+  private final PrometheusMeterRegistry meters;
+  private final HTTPServer metricsServer;
+  private final Path temporaryStateDir;
+
+  private InferenceService(KafkaStreams streams, ModelHolder models, BatchScheduler scheduler, ReleaseWatcher watcher,
+      PrometheusRegistry registry, PrometheusMeterRegistry meters, HTTPServer metricsServer, Path temporaryStateDir) {
+    this.streams = streams;
+    this.models = models;
+    this.scheduler = scheduler;
+    this.watcher = watcher;
+    this.registry = registry;
+    this.meters = meters;
+    this.metricsServer = metricsServer;
+    this.temporaryStateDir = temporaryStateDir;
+  }
+
+  /** Starts the service; fails (naming the reason) if the model cannot serve or Kafka cannot be reached. */
+  public static InferenceService start(InferenceConfig config) throws ModelRefusedException {
+    config.validate();
+    PrometheusRegistry registry = new PrometheusRegistry();
+    InferenceMetrics metrics = new InferenceMetrics(registry);
+    ensureTopics(config);
+    StudentModel initial = initialModel(config);
+    metrics.serving(initial.spec().name(), initial.spec().version(), initial.provider(), null, null);
+    ModelHolder models = new ModelHolder(initial);
+    BatchScheduler scheduler = new BatchScheduler(models, config.maxBatch(), config.maxWait(), metrics);
+    EventFactory events = new EventFactory(config.topK(), new AttentionBoxes(AttentionBoxes.DEFAULT_THRESHOLD, 3, 0.05),
+        config.includeAttentionMap());
+    FrameValidator validator = new FrameValidator(config.maxFrameDimension(), config.futureTolerance(), Clock.systemUTC());
+    var topology = InferenceTopology.build(
+        new InferenceTopology.Topics(config.framesTopic(), config.eventsTopic(), config.deadLetterTopic()),
+        new InferenceTopology.Clipping(config.hop(), config.gapTolerance(), Duration.ofMillis(10)),
+        validator, models, scheduler, events, metrics);
+
+    Path temporary = null;
+    Path stateDir = config.stateDir();
+    if (stateDir == null) {
+      try {
+        temporary = Files.createTempDirectory("actionstream-inference-");
+        stateDir = temporary;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a state directory", e);
+      }
+    }
+    Properties props = new Properties();
+    props.putAll(config.kafka());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    KafkaStreams streams = new KafkaStreams(topology, props);
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("A stream thread failed; replacing it", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, io.micrometer.core.instrument.Clock.SYSTEM);
+    new KafkaStreamsMetrics(streams).bindTo(meters);
+    ReleaseWatcher watcher = null;
+    HTTPServer server = null;
+    try {
+      streams.start();
+      awaitRunning(streams);
+      if (config.metricsPort() >= 0) {
+        JvmMetrics.builder().register(registry);
+        server = HTTPServer.builder().port(config.metricsPort()).registry(registry).buildAndStart();
+      }
+      if (config.releasesTopic() != null) {
+        watcher = new ReleaseWatcher(config.kafka(), config.releasesTopic(), initial.spec().name(), models, new ArtifactFetcher(),
+            config.provider(), metrics);
+        watcher.start(initial.spec().version());
+      }
+    } catch (IOException | RuntimeException e) {
+      streams.close(Duration.ofSeconds(30));
+      scheduler.close();
+      models.close();
+      meters.close();
+      throw e instanceof IOException io ? new UncheckedIOException("metrics port " + config.metricsPort() + ": " + io.getMessage(), io)
+          : (RuntimeException) e;
+    }
+    log.info("Inference running: {} -> {} (dead letters: {}), model {} {} on {}, batches of up to {} within {} ms, {} stream thread(s){}",
+        config.framesTopic(), config.eventsTopic(), config.deadLetterTopic(), initial.spec().name(), initial.spec().version(),
+        initial.provider(), config.maxBatch(), config.maxWait().toMillis(), config.streamThreads(),
+        server != null ? "; metrics at http://localhost:" + server.getPort() + "/metrics" : "");
+    return new InferenceService(streams, models, scheduler, watcher, registry, meters, server, temporary);
+  }
+
+  private static StudentModel initialModel(InferenceConfig config) throws ModelRefusedException {
+    if (config.modelFile() != null) {
+      try {
+        return StudentModel.load(Files.readAllBytes(config.modelFile()), config.provider(), config.modelFile().toString());
+      } catch (IOException e) {
+        throw new ModelRefusedException(RefusalReason.UNREACHABLE, "cannot read model file " + config.modelFile() + ": " + e.getMessage(), e);
+      }
+    }
+    Optional<ModelRelease> release = ReleaseWatcher.latest(config.kafka(), config.releasesTopic(), config.modelName(), STARTUP);
+    if (release.isEmpty()) {
+      throw new ModelRefusedException(RefusalReason.UNREACHABLE, "no release of model '" + config.modelName() + "' on topic '"
+          + config.releasesTopic() + "': give a model file, or publish one with 'actionstream train --model-store ... -b ...'");
+    }
+    byte[] onnx = new ArtifactFetcher().fetch(release.get().getArtifactUri(), release.get().getSha256());
+    return StudentModel.load(onnx, config.provider(), release.get().getArtifactUri());
+  }
+
+  private static void awaitRunning(KafkaStreams streams) {
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING
+          || System.nanoTime() > deadline) {
+        throw new IllegalStateException("Kafka Streams did not start (state " + streams.state() + " after "
+            + STARTUP.toSeconds() + " s); is the broker reachable?");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting", e);
+      }
+    }
+  }
+
+  /** Creates missing topics: frames, events and dead letters with the configured partitions; releases compacted. */
+  static void ensureTopics(InferenceConfig config) {
+    Map<String, Object> props = new HashMap<>();
+    config.kafka().forEach((k, v) -> {
+      if (AdminClientConfig.configNames().contains(k)) {
+        props.put(k, v);
+      }
+    });
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) STARTUP.toMillis());
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get(STARTUP.toMillis(), TimeUnit.MILLISECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (String topic : List.of(config.framesTopic(), config.eventsTopic(), config.deadLetterTopic())) {
+        if (!existing.contains(topic)) {
+          missing.add(new NewTopic(topic, Optional.of(config.topicPartitions()), Optional.empty()));
+        }
+      }
+      if (config.releasesTopic() != null && !existing.contains(config.releasesTopic())) {
+        missing.add(new NewTopic(config.releasesTopic(), Optional.of(1), Optional.empty())
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+      }
+      for (NewTopic topic : missing) {
+        try {
+          admin.createTopics(List.of(topic)).all().get(STARTUP.toMillis(), TimeUnit.MILLISECONDS);
+          log.info("Created topic '{}'", topic.name());
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while preparing topics", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot reach Kafka at " + config.kafka().get("bootstrap.servers") + " to prepare topics: "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+    }
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** The model in service (or just accepted). */
+  public StudentModel model() {
+    return models.current();
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** Port of the metrics endpoint, or -1 when it is off. */
+  public int metricsPort() {
+    return metricsServer != null ? metricsServer.getPort() : -1;
+  }
+
+  @Override
+  public void close() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    streams.close(Duration.ofSeconds(30));
+    scheduler.close();
+    models.close();
+    meters.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    if (temporaryStateDir != null) {
+      try (var paths = Files.walk(temporaryStateDir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        log.debug("Could not delete {}: {}", temporaryStateDir, e.toString());
+      }
+    }
+    log.info("Inference stopped");
+  }
+}
