@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
       "Camera frames go into Kafka (ingest), a Kafka Streams topology turns them into action "
           + "events (infer), and a trainer distils a motion-aware student network (train)."
     },
-    subcommands = {BrokerCommand.class, IngestCommand.class, SynthCommand.class, TrainCommand.class, BenchCommand.class},
+    subcommands = {DemoCommand.class, BrokerCommand.class, IngestCommand.class, InferCommand.class, EventsCommand.class,
+      SynthCommand.class, TrainCommand.class, BenchCommand.class},
     footer = {"", "Run 'actionstream COMMAND --help' for the options of a command."})
 public final class ActionstreamCommand implements Runnable {
 

@@ -34,6 +34,11 @@ final class ErrorReporter implements IExecutionExceptionHandler {
       err.println("actionstream " + command.getCommandName() + ": data error: " + e.getMessage());
       return CONFIG_ERROR;
     }
+    if (e instanceof io.actionstream.inference.model.ModelRefusedException refused) {
+      err.println("actionstream " + command.getCommandName() + ": the model cannot serve (" + refused.reason().label() + "): "
+          + e.getMessage());
+      return CONFIG_ERROR;
+    }
     if (e instanceof CameraException) {
       err.println("actionstream " + command.getCommandName() + ": " + e.getMessage());
       return CAMERA_ERROR;

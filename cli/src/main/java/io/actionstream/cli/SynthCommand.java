@@ -26,8 +26,16 @@ final class SynthCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder to write the data set to.")
+  @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Folder to write the data set to.")
   Path output;
+
+  @Option(names = "--demo-video", paramLabel = "FILE",
+      description = "Instead of a data set, write one continuous video of --demo-clips clips (16 frames each, the centre "
+          + "of a rendered clip) and FILE's .labels.txt with each clip's first frame and class.")
+  Path demoVideo;
+
+  @Option(names = "--demo-clips", defaultValue = "30", description = "Clips in the demo video (default: ${DEFAULT-VALUE}).")
+  int demoClips;
 
   @Option(names = "--clips-per-class", defaultValue = "150", description = "Clips of each class (default: ${DEFAULT-VALUE}).")
   int clipsPerClass;
@@ -66,6 +74,15 @@ final class SynthCommand implements Callable<Integer> {
       options = new SynthOptions(seed, clipsPerClass, size, frames, fps, maxDistractors, noise, jitter, testFraction);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if ((output == null) == (demoVideo == null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Give either --output DIR (a data set) or --demo-video FILE");
+    }
+    if (demoVideo != null) {
+      var labels = io.actionstream.training.synth.DemoVideo.write(demoVideo, options, demoClips, 16);
+      spec.commandLine().getOut().println("Wrote " + labels.size() + " clips to " + demoVideo.toAbsolutePath() + " and "
+          + io.actionstream.training.synth.DemoVideo.labelsFile(demoVideo).getFileName());
+      return 0;
     }
     SynthActionsWriter writer = new SynthActionsWriter(options);
     try (ProgressBar bar = Progress.bar("SynthActions", writer.clipCount())) {

@@ -1,0 +1,131 @@
+package io.actionstream.cli;
+
+import io.actionstream.inference.InferenceConfig;
+import io.actionstream.inference.InferenceService;
+import io.actionstream.inference.model.ExecutionProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code actionstream infer}: the inference service against any Kafka cluster. */
+@Command(
+    name = "infer",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run the inference service: cut each camera's frames into clips (Kafka Streams, exactly-once), run the "
+          + "student (ONNX Runtime) in batches, and publish action events with labels and attention boxes. "
+          + "Follows the model-releases topic and swaps in new students without a restart.",
+      "Runs until Ctrl-C."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  actionstream infer -b kafka:9092 --model models/student/student.onnx",
+      "  actionstream infer -b kafka:9093 -X security.protocol=SSL \\",
+      "      -X ssl.truststore.location=ca.p12 --model-name student",
+      "",
+      "Scale out by starting more instances with the same --application-id;",
+      "the frames topic's partitions (cameras) are spread over them."
+    })
+final class InferCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-b", "--bootstrap-servers"}, required = true, paramLabel = "HOSTS", description = "Kafka brokers.")
+  String bootstrapServers;
+
+  @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
+      description = "Kafka client property for Streams, producer and consumers (security.protocol, ssl.*, sasl.*...); repeatable.")
+  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+  @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+      description = "ONNX student to start with (default: the newest release on the releases topic).")
+  Path model;
+
+  @Option(names = "--model-name", defaultValue = "student", description = "Releases to follow when no --model is given (default: ${DEFAULT-VALUE}).")
+  String modelName;
+
+  @Option(names = "--releases-topic", defaultValue = "model-releases", description = "Compacted releases topic (default: ${DEFAULT-VALUE}).")
+  String releasesTopic;
+
+  @Option(names = "--no-follow", description = "Do not follow releases; serve --model only.")
+  boolean noFollow;
+
+  @Option(names = "--provider", defaultValue = "auto", description = "auto (CUDA, else CPU with a warning), cuda or cpu (default: ${DEFAULT-VALUE}).")
+  String provider;
+
+  @Option(names = "--max-batch", defaultValue = "8", description = "Most clips per network run (default: ${DEFAULT-VALUE}).")
+  int maxBatch;
+
+  @Option(names = "--max-wait", defaultValue = "20ms", converter = DurationConverter.class,
+      description = "Longest a clip waits for its batch to fill (default: ${DEFAULT-VALUE}).")
+  Duration maxWait;
+
+  @Option(names = "--hop", defaultValue = "0", description = "Frames between clip starts; 0 = the clip length, no overlap (default: ${DEFAULT-VALUE}).")
+  int hop;
+
+  @Option(names = "--gap-tolerance", defaultValue = "2", description = "Missing frames a clip may skip before it restarts (default: ${DEFAULT-VALUE}).")
+  int gapTolerance;
+
+  @Option(names = "--stream-threads", description = "Kafka Streams threads (default: the number of cores).")
+  Integer streamThreads;
+
+  @Option(names = "--application-id", defaultValue = "actionstream-inference", description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(names = "--frames-topic", defaultValue = "frames", description = "Input topic (default: ${DEFAULT-VALUE}).")
+  String framesTopic;
+
+  @Option(names = "--events-topic", defaultValue = "action-events", description = "Output topic (default: ${DEFAULT-VALUE}).")
+  String eventsTopic;
+
+  @Option(names = "--dlq-topic", defaultValue = "frames-dlq", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
+  String deadLetterTopic;
+
+  @Option(names = "--top-k", defaultValue = "3", description = "Labels per event (default: ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(names = "--attention-map", description = "Put the coarse attention map into every event.")
+  boolean attentionMap;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of topics created when missing (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state (default: a temporary folder).")
+  Path stateDir;
+
+  @Option(names = "--metrics-port", defaultValue = "9402", description = "Prometheus endpoint; 0: any free port, -1: off (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Override
+  public Integer call() throws Exception {
+    InferenceConfig config = config(bootstrapServers);
+    try (StopSignal stop = new StopSignal(); InferenceService service = InferenceService.start(config)) {
+      while (!stop.await(Duration.ofHours(1))) {
+        // serve until Ctrl-C
+      }
+    }
+    return 0;
+  }
+
+  InferenceConfig config(String servers) {
+    Map<String, String> kafka = new LinkedHashMap<>(kafkaProperties);
+    kafka.put("bootstrap.servers", servers);
+    try {
+      return new InferenceConfig(kafka, applicationId, framesTopic, eventsTopic, deadLetterTopic, noFollow ? null : releasesTopic,
+          model, modelName, ExecutionProvider.parse(provider), maxBatch, maxWait, hop, gapTolerance,
+          streamThreads != null ? streamThreads : Math.max(1, Runtime.getRuntime().availableProcessors()), topK, attentionMap,
+          4096, Duration.ofMinutes(10), partitions, stateDir, metricsPort).validate();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}
