@@ -119,6 +119,7 @@ public final class InferenceService implements AutoCloseable {
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, io.micrometer.core.instrument.Clock.SYSTEM);
+    meters.config().meterFilter(new io.actionstream.inference.metrics.KafkaMetricNames());
     new KafkaStreamsMetrics(streams).bindTo(meters);
     ReleaseWatcher watcher = null;
     HTTPServer server = null;

@@ -98,7 +98,7 @@ public final class TrainingPipeline {
       }
 
       double fps = data.train().get(0).video().fps() / plan.stride();
-      ModelMetadata metadata = new ModelMetadata(plan.modelName(), version, data.classes(), sampler.spec(), fps, plan.cacheSize(),
+      ModelMetadata metadata = new ModelMetadata(plan.modelName(), version, data.classes(), sampler.spec(), fps, plan.cacheSize(), cost.gflops(),
           "actionstream student distilled from a " + plan.flow().label() + " flow teacher; trained on " + plan.data());
       byte[] onnx = OnnxExporter.export(student.network(), metadata);
       ParityCheck.Result parity = ParityCheck.check(student, onnx, realClips(data.test(), sampler, 8), 4, plan.options().seed());

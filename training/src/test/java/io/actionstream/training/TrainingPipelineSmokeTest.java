@@ -97,6 +97,7 @@ class TrainingPipelineSmokeTest {
       assertThat(metadata.get(ModelMetadata.INPUT)).contains("\"frames\":8").contains("\"height\":32").contains("\"layout\":\"NCTHW\"")
           .contains("\"resize\":\"short-side-centre-crop\"").contains("\"resize_short_side\":40");
       assertThat(metadata.get(ModelMetadata.VERSION)).isEqualTo(first.release().getVersion());
+      assertThat(Double.parseDouble(metadata.get(ModelMetadata.GFLOPS))).isPositive();
       OnnxModel.Outputs out = model.run(new float[2 * 3 * 8 * 32 * 32], 2);
       assertThat(out.logits()).hasSize(20);
       assertThat(out.attention()).hasSize(2 * 2 * 4 * 4);

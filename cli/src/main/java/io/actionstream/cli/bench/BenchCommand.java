@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print measured numbers (throughput, latency) for this machine.",
-    subcommands = {IngestBenchmark.class})
+    subcommands = {IngestBenchmark.class, InferenceBenchmark.class})
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;

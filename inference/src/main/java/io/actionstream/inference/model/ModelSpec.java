@@ -26,7 +26,8 @@ public record ModelSpec(
     int resizeShortSide,
     int mapFrames,
     int mapHeight,
-    int mapWidth) {
+    int mapWidth,
+    double gflops) {
 
   public static final String SHORT_SIDE_CENTRE_CROP = "short-side-centre-crop";
   public static final String STRETCH = "stretch";
@@ -56,7 +57,8 @@ public record ModelSpec(
       int shortSide = input.path("resize_short_side").asInt(0);
       ModelSpec spec = new ModelSpec(name, version, labels, input.path("frames").asInt(), input.path("height").asInt(),
           input.path("width").asInt(), input.path("fps").asDouble(), mean, std, resize, shortSide,
-          attention.path("frames").asInt(), attention.path("height").asInt(), attention.path("width").asInt());
+          attention.path("frames").asInt(), attention.path("height").asInt(), attention.path("width").asInt(),
+          Double.parseDouble(metadata.getOrDefault("actionstream.gflops", "0")));
       spec.check();
       return spec;
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {

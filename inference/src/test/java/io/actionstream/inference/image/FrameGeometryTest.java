@@ -13,7 +13,7 @@ class FrameGeometryTest {
 
   private static ModelSpec spec(String resize, int shortSide) {
     return new ModelSpec("m", "1", List.of("a", "b"), 16, 112, 112, 8, new float[] {0, 0, 0}, new float[] {1, 1, 1},
-        resize, shortSide, 4, 14, 14);
+        resize, shortSide, 4, 14, 14, 1.0);
   }
 
   @Test

@@ -18,12 +18,14 @@ import java.util.List;
  *       "resize":"short-side-centre-crop","resize_short_side":128}}: each frame scaled so its
  *       shorter side is resize_short_side pixels, the centre height x width kept, RGB scaled
  *       to [0,1] and normalized with mean and std (exactly how the test split was evaluated)
+ *   <li>{@code actionstream.gflops}: floating-point operations per clip, in billions (for benchmarks)
  *   <li>{@code actionstream.attention}: JSON object {@code {"name":"attention","frames":4,
  *       "height":14,"width":14}}: the motion attention map over the clip, summing to 1
  * </ul>
  */
 public record ModelMetadata(
-    String modelName, String version, List<String> labels, ClipSpec clip, double fps, int resizeShortSide, String description) {
+    String modelName, String version, List<String> labels, ClipSpec clip, double fps, int resizeShortSide, double gflops,
+    String description) {
 
   /** Frames are scaled so the short side is {@code resize_short_side}, then centre-cropped. */
   public static final String RESIZE_SHORT_SIDE_CENTRE_CROP = "short-side-centre-crop";
@@ -33,6 +35,7 @@ public record ModelMetadata(
   public static final String LABELS = "actionstream.labels";
   public static final String INPUT = "actionstream.input";
   public static final String ATTENTION = "actionstream.attention";
+  public static final String GFLOPS = "actionstream.gflops";
 
   public ModelMetadata {
     labels = List.copyOf(labels);

@@ -92,6 +92,7 @@ public final class OnnxExporter {
         .addMetadataProps(entry(ModelMetadata.LABELS, json(metadata.labels())))
         .addMetadataProps(entry(ModelMetadata.INPUT, inputJson(spec, metadata)))
         .addMetadataProps(entry(ModelMetadata.ATTENTION, attentionJson(spec)))
+        .addMetadataProps(entry(ModelMetadata.GFLOPS, String.valueOf(metadata.gflops())))
         .build();
     return model.toByteArray();
   }

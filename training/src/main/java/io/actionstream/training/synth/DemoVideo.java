@@ -16,8 +16,9 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 /**
  * One continuous SynthActions video for demos and end-to-end tests: clips of random classes
  * back to back, each cut to the centre {@code clipFrames} frames of a rendered clip (exactly what
- * evaluation sees), with a sidecar {@code VIDEO.labels.txt} giving, per clip, its first frame and
- * its class. A camera that plays the video from the start cuts it into the same clips.
+ * evaluation sees), with sidecars {@code VIDEO.labels.txt} (per clip: first frame, class) and
+ * {@code VIDEO.boxes.txt} (per frame: frame, x, y, width, height of the actor in video pixels).
+ * A camera that plays the video from the start cuts it into the same clips.
  */
 public final class DemoVideo {
 
@@ -32,6 +33,7 @@ public final class DemoVideo {
     ClipRenderer renderer = new ClipRenderer(options);
     List<ActionClass> labels = new ArrayList<>();
     List<String> lines = new ArrayList<>();
+    List<String> boxLines = new ArrayList<>();
     int skip = (options.frames() - clipFrames) / 2;
     if (video.toAbsolutePath().getParent() != null) {
       Files.createDirectories(video.toAbsolutePath().getParent());
@@ -48,9 +50,11 @@ public final class DemoVideo {
       recorder.start();
       for (int c = 0; c < clips; c++) {
         ActionClass action = ActionClass.values()[random.nextInt(ActionClass.values().length)];
-        List<BufferedImage> frames = renderer.render(action, random.nextLong()).frames();
+        ClipRenderer.RenderedClip clip = renderer.render(action, random.nextLong());
         for (int t = skip; t < skip + clipFrames; t++) {
-          recorder.record(converter.convert(frames.get(t)));
+          recorder.record(converter.convert(clip.frames().get(t)));
+          java.awt.Rectangle b = clip.actorBoxes().get(t);
+          boxLines.add((c * clipFrames + t - skip) + " " + b.x + " " + b.y + " " + b.width + " " + b.height);
         }
         labels.add(action);
         lines.add(c * clipFrames + " " + action.label());
@@ -60,13 +64,23 @@ public final class DemoVideo {
       throw new IOException("cannot write " + video + ": " + e.getMessage(), e);
     }
     Files.write(labelsFile(video), lines);
+    Files.write(sidecar(video, ".boxes.txt"), boxLines);
     return labels;
   }
 
   /** The sidecar of a demo video: {@code NAME.labels.txt} next to it. */
   public static Path labelsFile(Path video) {
+    return sidecar(video, ".labels.txt");
+  }
+
+  /** The actor-box sidecar of a demo video: {@code NAME.boxes.txt} next to it. */
+  public static Path boxesFile(Path video) {
+    return sidecar(video, ".boxes.txt");
+  }
+
+  private static Path sidecar(Path video, String suffix) {
     String name = video.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    return video.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".labels.txt");
+    return video.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + suffix);
   }
 }

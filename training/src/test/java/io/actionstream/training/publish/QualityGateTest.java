@@ -119,7 +119,7 @@ class QualityGateTest {
         float[] oneHot = new float[10];
         oneHot[classes.indexOf(label)] = 10f;
         bias.set(oneHot);
-        return OnnxExporter.export(net, new ModelMetadata("student", "test", classes, ClipSpec.of(8, 1, 32), 8, 40, "rigged"));
+        return OnnxExporter.export(net, new ModelMetadata("student", "test", classes, ClipSpec.of(8, 1, 32), 8, 40, 0.01, "rigged"));
       }
     }
   }

@@ -1,0 +1,284 @@
+package io.actionstream.cli.bench;
+
+import io.actionstream.broker.EmbeddedKafkaBroker;
+import io.actionstream.inference.InferenceConfig;
+import io.actionstream.inference.InferenceService;
+import io.actionstream.inference.model.ExecutionProvider;
+import io.actionstream.inference.model.StudentModel;
+import io.actionstream.ingest.IngestService;
+import io.actionstream.ingest.config.IngestConfigReader;
+import io.actionstream.schemas.v1.ActionEvent;
+import io.actionstream.training.synth.DemoVideo;
+import io.actionstream.training.synth.SynthOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code actionstream bench inference}: how fast the student runs bare in ONNX Runtime, how
+ * much of that the whole inference path through Kafka keeps, the latency at half load, and how
+ * many real-time cameras one machine sustains.
+ */
+@Command(
+    name = "inference",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measure: (1) bare ONNX Runtime throughput (clips/s) at batch 1, 4 and 8 with GFLOP/s; (2) the inference "
+          + "pipeline's throughput through the embedded broker (frames loaded first, clips/s from the first to the "
+          + "last event) and its ratio to (1) at the pipeline's batch size; (3) capture-to-event latency p50/p95/p99 "
+          + "with real-time cameras at half of (2); (4) how many real-time cameras run without growing lag.",
+      "Takes about five minutes."
+    })
+public final class InferenceBenchmark implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(InferenceBenchmark.class);
+  private static final int CLIP_FRAMES = 16;
+  private static final double CAMERA_FPS = 8;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "Student (default: models/student/student.onnx).")
+  Path model;
+
+  @Option(names = "--provider", defaultValue = "auto", description = "auto, cuda or cpu (default: ${DEFAULT-VALUE}).")
+  String provider;
+
+  @Option(names = "--max-batch", defaultValue = "8", description = "Batch size of the pipeline (default: ${DEFAULT-VALUE}).")
+  int maxBatch;
+
+  @Option(names = "--pipeline-cameras", defaultValue = "8", description = "Cameras whose frames are loaded for (2) (default: ${DEFAULT-VALUE}).")
+  int pipelineCameras;
+
+  @Option(names = "--clips-per-camera", defaultValue = "20", description = "Clips per camera for (2) (default: ${DEFAULT-VALUE}).")
+  int clipsPerCamera;
+
+  @Option(names = "--run", defaultValue = "45s", converter = io.actionstream.cli.DurationConverter.class,
+      description = "Length of each real-time run of (3) and (4) (default: ${DEFAULT-VALUE}).")
+  Duration run;
+
+  @Option(names = "--output", defaultValue = "bench-output", description = "Folder for the report (default: ${DEFAULT-VALUE}).")
+  Path output;
+
+  @Override
+  public Integer call() throws Exception {
+    Path modelFile = model != null ? model : Path.of(System.getProperty("actionstream.home", "")).resolve("models/student/student.onnx");
+    byte[] onnx = Files.readAllBytes(modelFile);
+    PrintWriter out = spec.commandLine().getOut();
+    Files.createDirectories(output);
+    List<String> report = new ArrayList<>();
+
+    // (1) bare ONNX Runtime
+    double[] bare = new double[3];
+    int[] batches = {1, 4, maxBatch};
+    double gflops;
+    String providerName;
+    try (StudentModel student = StudentModel.load(onnx, ExecutionProvider.parse(provider), modelFile.toString())) {
+      gflops = student.spec().gflops();
+      providerName = student.provider();
+      for (int i = 0; i < batches.length; i++) {
+        bare[i] = bareThroughput(student, batches[i]);
+        log.info("Bare ONNX Runtime, batch {}: {} clips/s", batches[i], fmt(bare[i]));
+      }
+    }
+    report.add(String.format(Locale.ROOT, "Model %s: %.2f GFLOPs per clip, ONNX Runtime on %s, %d cores.", modelFile.getFileName(),
+        gflops, providerName, Runtime.getRuntime().availableProcessors()));
+    report.add("");
+    report.add("| measurement | clips/s | GFLOP/s |");
+    report.add("|---|---:|---:|");
+    for (int i = 0; i < batches.length; i++) {
+      report.add(String.format(Locale.ROOT, "| bare ONNX Runtime, batch %d | %.1f | %.1f |", batches[i], bare[i], bare[i] * gflops));
+    }
+
+    Path video = output.resolve("bench-clips.avi");
+    if (!Files.isRegularFile(video)) {
+      DemoVideo.write(video, SynthOptions.DEFAULTS.withSeed(99), clipsPerCamera, CLIP_FRAMES);
+    }
+    // (2) pipeline throughput
+    double pipeline = pipelineThroughput(modelFile, video);
+    report.add(String.format(Locale.ROOT, "| inference pipeline via Kafka (%d cameras' frames loaded, batch up to %d) | %.1f | %.1f |",
+        pipelineCameras, maxBatch, pipeline, pipeline * gflops));
+    report.add("");
+    report.add(String.format(Locale.ROOT, "Pipeline / bare ONNX Runtime at batch %d: %.2fx.", maxBatch, pipeline / bare[2]));
+
+    // (3) latency at half load: a real-time camera at 8 fps makes one 16-frame clip every 2 s
+    int halfLoad = Math.max(1, (int) Math.round(0.5 * pipeline * CLIP_FRAMES / CAMERA_FPS));
+    RealTimeRun half = realTime(modelFile, video, halfLoad);
+    report.add("");
+    report.add(String.format(Locale.ROOT, "Capture-to-event latency with %d real-time cameras (half of the pipeline's capacity), "
+        + "%d events: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms.", halfLoad, half.latencies().length, half.percentile(50),
+        half.percentile(95), half.percentile(99)));
+
+    // (4) real-time cameras without growing lag
+    int cameras = Math.max(1, (int) Math.floor(pipeline * CLIP_FRAMES / CAMERA_FPS));
+    RealTimeRun full = null;
+    for (int attempt = 0; attempt < 4 && cameras >= 1; attempt++) {
+      full = realTime(modelFile, video, cameras);
+      if (full.sustained()) {
+        break;
+      }
+      log.info("{} real-time cameras: lag grows; trying fewer", cameras);
+      cameras = (int) Math.floor(cameras * 0.8);
+    }
+    report.add("");
+    report.add(String.format(Locale.ROOT, "Real-time cameras (%.0f fps, one clip every %.0f s) sustained without growing lag: %d "
+        + "(capture-to-event p50 %.0f ms in the first third of the run, %.0f ms in the last; %.0f%% of the expected events).",
+        CAMERA_FPS, CLIP_FRAMES / CAMERA_FPS, full != null && full.sustained() ? cameras : 0, full.firstThirdMedian(),
+        full.lastThirdMedian(), 100 * full.eventShare()));
+    report.forEach(out::println);
+    Path file = output.resolve("inference-benchmark.md");
+    Files.write(file, report);
+    out.println("Written to " + file);
+    out.flush();
+    return 0;
+  }
+
+  private static double bareThroughput(StudentModel student, int batch) {
+    float[] input = new float[batch * student.spec().clipValues()];
+    Random random = new Random(1);
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (float) random.nextGaussian();
+    }
+    for (int i = 0; i < 2; i++) {
+      student.run(input, batch);
+    }
+    int runs = 0;
+    long start = System.nanoTime();
+    while (runs < 5 || System.nanoTime() - start < 4_000_000_000L) {
+      student.run(input, batch);
+      runs++;
+    }
+    return runs * batch / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Loads every camera's frames first, then times the inference from its first event to its last. */
+  private double pipelineThroughput(Path modelFile, Path video) throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, pipelineCameras, false)))) {
+        ingest.awaitCompletion(Duration.ofMinutes(10));
+      }
+      int expected = pipelineCameras * clipsPerCamera;
+      log.info("Frames of {} cameras loaded; running the inference", pipelineCameras);
+      try (InferenceService inference = InferenceService.start(config(broker, modelFile));
+          KafkaConsumer<String, byte[]> consumer = consumer(broker)) {
+        List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10));
+        long first = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).min().orElseThrow();
+        long last = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).max().orElseThrow();
+        double clipsPerSecond = (events.size() - 1) / ((last - first) / 1e6);
+        log.info("Pipeline: {} events in {} s: {} clips/s", events.size(), fmt((last - first) / 1e6), fmt(clipsPerSecond));
+        return clipsPerSecond;
+      }
+    }
+  }
+
+  /** Latencies of a run of real-time looping cameras, and whether it kept up. */
+  private record RealTimeRun(double[] latencies, double firstThirdMedian, double lastThirdMedian, double eventShare) {
+    double percentile(double p) {
+      double[] sorted = latencies.clone();
+      Arrays.sort(sorted);
+      return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
+    }
+
+    boolean sustained() {
+      return eventShare >= 0.9 && lastThirdMedian <= Math.max(2 * firstThirdMedian, firstThirdMedian + 250);
+    }
+  }
+
+  private RealTimeRun realTime(Path modelFile, Path video, int cameras) throws Exception {
+    log.info("Running {} real-time camera(s) for {} s", cameras, run.toSeconds());
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        InferenceService inference = InferenceService.start(config(broker, modelFile));
+        IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, cameras, true)));
+        KafkaConsumer<String, byte[]> consumer = consumer(broker)) {
+      long start = System.nanoTime();
+      List<double[]> samples = new ArrayList<>(); // {seconds since start, latency ms}
+      while (System.nanoTime() - start < run.toNanos()) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          ActionEvent e = ActionEvent.parseFrom(record.value());
+          samples.add(new double[] {(System.nanoTime() - start) / 1e9, e.getTimings().getCaptureToEventMs()});
+        }
+      }
+      double seconds = run.toSeconds();
+      // the first clip of a camera is complete after 2 s; skip the first 5 s of warm-up
+      double[] latencies = samples.stream().filter(s -> s[0] > 5).mapToDouble(s -> s[1]).toArray();
+      double firstThird = median(samples.stream().filter(s -> s[0] > 5 && s[0] <= 5 + (seconds - 5) / 3).mapToDouble(s -> s[1]).toArray());
+      double lastThird = median(samples.stream().filter(s -> s[0] > seconds - (seconds - 5) / 3).mapToDouble(s -> s[1]).toArray());
+      double expected = cameras * (seconds - 5) * CAMERA_FPS / CLIP_FRAMES;
+      return new RealTimeRun(latencies, firstThird, lastThird, latencies.length / expected);
+    }
+  }
+
+  private InferenceConfig config(EmbeddedKafkaBroker broker, Path modelFile) {
+    return new InferenceConfig(Map.of("bootstrap.servers", broker.bootstrapServers()), "bench-" + UUID.randomUUID(), "frames",
+        "action-events", "frames-dlq", null, modelFile, "student", ExecutionProvider.parse(provider), maxBatch,
+        Duration.ofMillis(20), 0, 2, Math.max(1, Runtime.getRuntime().availableProcessors()), 3, false, 4096,
+        Duration.ofMinutes(10), 8, null, -1).validate();
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode ingest(EmbeddedKafkaBroker broker, Path video, int cameras, boolean realtime) {
+    var tree = IngestConfigReader.emptyTree();
+    tree.putObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
+    tree.put("metricsPort", -1);
+    tree.put("topicPartitions", 8);
+    tree.putObject("defaults").put("fps", CAMERA_FPS).put("realtime", realtime).put("loop", realtime);
+    var list = tree.putArray("cameras");
+    for (int i = 0; i < cameras; i++) {
+      list.addObject().put("id", "cam-" + i).put("uri", video.toAbsolutePath().toString());
+    }
+    return tree;
+  }
+
+  private static KafkaConsumer<String, byte[]> consumer(EmbeddedKafkaBroker broker) {
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
+        "group.id", "bench-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
+        new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of("action-events"));
+    return consumer;
+  }
+
+  private static List<ActionEvent> collect(KafkaConsumer<String, byte[]> consumer, int count, Duration timeout) throws Exception {
+    List<ActionEvent> events = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (events.size() < count && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        events.add(ActionEvent.parseFrom(record.value()));
+      }
+    }
+    if (events.size() < count) {
+      throw new IllegalStateException("only " + events.size() + " of " + count + " events arrived");
+    }
+    return events;
+  }
+
+  private static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static String fmt(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
+  }
+}
