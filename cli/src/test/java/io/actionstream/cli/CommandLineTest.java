@@ -16,7 +16,7 @@ class CommandLineTest {
   void everyCommandAndSubcommandAnswersHelp() {
     List<List<String>> paths = new ArrayList<>();
     collect(Main.commandLine(), new ArrayList<>(), paths);
-    assertThat(paths).extracting(p -> String.join(" ", p)).contains("broker", "ingest", "synth", "train", "bench ingest");
+    assertThat(paths).extracting(p -> String.join(" ", p)).contains("demo", "broker", "ingest", "infer", "events", "synth", "train", "bench ingest", "bench inference");
 
     for (List<String> path : paths) {
       List<String> args = new ArrayList<>(path);
@@ -96,6 +96,38 @@ class CommandLineTest {
         .contains("'farneback' is not an optical flow method; use dis or tv-l1");
     assertThat(run("train", "--data", dir.toString(), "-b", "localhost:9092").err())
         .contains("add --model-store DIR");
+  }
+
+  @Test
+  void eventsPrintsCommittedEventsAsJsonLines() throws Exception {
+    try (io.actionstream.broker.EmbeddedKafkaBroker broker = io.actionstream.broker.EmbeddedKafkaBroker.start();
+        var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+            java.util.Map.of("bootstrap.servers", broker.bootstrapServers()),
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      for (String camera : List.of("lobby", "yard", "lobby")) {
+        var event = io.actionstream.schemas.v1.ActionEvent.newBuilder().setEventId("e-" + camera).setCameraId(camera)
+            .addLabels(io.actionstream.schemas.v1.LabelScore.newBuilder().setLabel("wave").setScore(0.9f)).build();
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("action-events", camera, event.toByteArray())).get();
+      }
+      Result result = run("events", "-b", broker.bootstrapServers(), "--from-beginning", "--camera", "lobby", "--max", "2",
+          "--timeout", "30s");
+
+      assertThat(result.code()).as(result.err()).isZero();
+      List<String> lines = result.out().lines().toList();
+      assertThat(lines).hasSize(2).allSatisfy(line -> {
+        assertThat(line).startsWith("{").endsWith("}").contains("\"cameraId\":\"lobby\"").contains("\"label\":\"wave\"");
+      });
+    }
+  }
+
+  @Test
+  void inferNamesAnImpossibleSetting() {
+    Result result = run("infer", "-b", "127.0.0.1:1", "--max-batch", "0", "--model", "x.onnx");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("max batch must be between 1 and 1024, got 0");
+    assertThat(run("infer", "-b", "127.0.0.1:1", "--provider", "tpu").err())
+        .contains("'tpu' is not an execution provider; use auto, cuda or cpu");
   }
 
   private static void collect(CommandLine command, List<String> prefix, List<List<String>> paths) {

@@ -36,11 +36,19 @@ final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code actionstream ARGS...} in a new JVM. */
   static ChildJvm start(String... args) throws IOException {
+    return startIn(null, args);
+  }
+
+  /** Starts {@code actionstream ARGS...} in a new JVM whose project folder is {@code home}. */
+  static ChildJvm startIn(Path home, String... args) throws IOException {
     String classpath =
         Files.readString(Path.of(System.getProperty("actionstream.child.classpath"))).trim();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    if (home != null) {
+      command.add("-Dactionstream.home=" + home.toAbsolutePath().normalize());
+    }
     command.add("-cp");
     command.add(classpath);
     command.add("io.actionstream.cli.Main");

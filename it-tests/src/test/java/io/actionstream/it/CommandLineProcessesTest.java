@@ -59,6 +59,23 @@ class CommandLineProcessesTest {
   }
 
   @Test
+  void theDemoRunsTheWholeSystemAndPrintsALinePerClipWithTheTrueClass() throws Exception {
+    Path home = Path.of(System.getProperty("actionstream.shipped.model")).getParent().getParent().getParent();
+    try (ChildJvm demo = ChildJvm.startIn(home, "demo", "--duration", "25s", "--ingest-metrics-port", "0",
+        "--inference-metrics-port", "0")) {
+      String first = demo.awaitLine("Kafka at ", Duration.ofSeconds(90));
+      assertThat(first).contains("metrics at http://localhost:");
+      List<String> events = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        events.add(demo.awaitLine("", Duration.ofSeconds(30)));
+      }
+      assertThat(events).anySatisfy(line -> assertThat(line).contains("frames     0-15").contains("true: "));
+      assertThat(events.stream().filter(l -> l.contains("true: ")).count()).isGreaterThanOrEqualTo(3);
+      assertThat(demo.awaitExit(Duration.ofSeconds(90))).as(demo.stderr()).isZero();
+    }
+  }
+
+  @Test
   void aCameraThatCannotBeOpenedEndsTheProcessWithItsNameAndPath() throws Exception {
     Path missing = dir.resolve("garage.mp4");
     try (ChildJvm ingest =
