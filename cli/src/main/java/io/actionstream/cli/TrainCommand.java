@@ -181,6 +181,6 @@ final class TrainCommand implements Callable<Integer> {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     return new TrainingPlan(data, split, work, output, modelName, frames, stride, size, cache, widths, method, flowBound,
         validationShare, options, threads != null ? threads : Runtime.getRuntime().availableProcessors(), modelStore, kafka,
-        releaseTopic, "bin/actionstream train " + String.join(" ", args));
+        releaseTopic, "bin/actionstream " + String.join(" ", args));
   }
 }

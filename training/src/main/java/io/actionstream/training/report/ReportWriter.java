@@ -77,7 +77,9 @@ public final class ReportWriter {
     md.add("");
     md.add("Attention scores use the motion map of each network (the distilled one, for the student) against the actor's "
         + "true box, per time slice of the map, with a threshold of " + Localization.THRESHOLD + " of the map's maximum "
-        + "(fixed before any result). Reversal consistency: share of clips of the reversal pairs whose prediction "
+        + "(fixed before any result). A map spread evenly over the frame gives a box of the whole frame, whose IoU is "
+        + "the actor's share of the frame (about 0.1 here), so read IoU together with the pointing game, which such a "
+        + "map does not pass. Reversal consistency: share of clips of the reversal pairs whose prediction "
         + "turns into the partner class when played backwards.");
     md.add("");
     md.add(verdict(r));
