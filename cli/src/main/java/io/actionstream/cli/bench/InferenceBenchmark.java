@@ -76,6 +76,17 @@ public final class InferenceBenchmark implements Callable<Integer> {
       description = "Length of each real-time run of (3) and (4) (default: ${DEFAULT-VALUE}).")
   Duration run;
 
+  @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
+      description = "Extra Kafka Streams / client property for the inference, e.g. commit.interval.ms=200; repeatable.")
+  Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
+  @Option(names = "--warmup-runs", defaultValue = "3",
+      description = "Unmeasured pipeline runs first, while the JIT compiles (default: ${DEFAULT-VALUE}).")
+  int warmupRuns;
+
+  @Option(names = "--pipeline-only", description = "Measure (1) and (2) only, skipping the real-time runs.")
+  boolean pipelineOnly;
+
   @Option(names = "--output", defaultValue = "bench-output", description = "Folder for the report (default: ${DEFAULT-VALUE}).")
   Path output;
 
@@ -109,17 +120,27 @@ public final class InferenceBenchmark implements Callable<Integer> {
       report.add(String.format(Locale.ROOT, "| bare ONNX Runtime, batch %d | %.1f | %.1f |", batches[i], bare[i], bare[i] * gflops));
     }
 
-    Path video = output.resolve("bench-clips.avi");
+    Path video = output.resolve("bench-clips-" + clipsPerCamera + ".avi");
     if (!Files.isRegularFile(video)) {
       DemoVideo.write(video, SynthOptions.DEFAULTS.withSeed(99), clipsPerCamera, CLIP_FRAMES);
     }
-    // (2) pipeline throughput
+    // (2) pipeline throughput, after unmeasured runs: a fresh JVM that hosts a broker, Kafka
+    // Streams and the service spends a third of its CPU compiling for its first half minute
+    // (measured per thread in /proc)
+    for (int i = 1; i <= warmupRuns; i++) {
+      log.info("Warm-up run {} of {} of the pipeline (not measured)", i, warmupRuns);
+      pipelineThroughput(modelFile, video);
+    }
     double pipeline = pipelineThroughput(modelFile, video);
     report.add(String.format(Locale.ROOT, "| inference pipeline via Kafka (%d cameras' frames loaded, batch up to %d) | %.1f | %.1f |",
         pipelineCameras, maxBatch, pipeline, pipeline * gflops));
     report.add("");
     report.add(String.format(Locale.ROOT, "Pipeline / bare ONNX Runtime at batch %d: %.2fx.", maxBatch, pipeline / bare[2]));
 
+    if (pipelineOnly) {
+      report.forEach(out::println);
+      return 0;
+    }
     // (3) latency at half load: a real-time camera at 8 fps makes one 16-frame clip every 2 s
     int halfLoad = Math.max(1, (int) Math.round(0.5 * pipeline * CLIP_FRAMES / CAMERA_FPS));
     RealTimeRun half = realTime(modelFile, video, halfLoad);
@@ -181,10 +202,14 @@ public final class InferenceBenchmark implements Callable<Integer> {
       try (InferenceService inference = InferenceService.start(config(broker, modelFile));
           KafkaConsumer<String, byte[]> consumer = consumer(broker)) {
         List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10));
+        events.addAll(collect(consumer, 0, Duration.ofSeconds(2)));
+        long distinct = events.stream().map(ActionEvent::getEventId).distinct().count();
+        log.info("{} events for {} clips, {} distinct event ids", events.size(), expected, distinct);
         long first = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).min().orElseThrow();
         long last = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).max().orElseThrow();
         double clipsPerSecond = (events.size() - 1) / ((last - first) / 1e6);
         log.info("Pipeline: {} events in {} s: {} clips/s", events.size(), fmt((last - first) / 1e6), fmt(clipsPerSecond));
+        logThreadTimeSplit(inference);
         return clipsPerSecond;
       }
     }
@@ -228,7 +253,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
   }
 
   private InferenceConfig config(EmbeddedKafkaBroker broker, Path modelFile) {
-    return new InferenceConfig(Map.of("bootstrap.servers", broker.bootstrapServers()), "bench-" + UUID.randomUUID(), "frames",
+    Map<String, String> kafka = new java.util.HashMap<>(kafkaProperties);
+    kafka.put("bootstrap.servers", broker.bootstrapServers());
+    return new InferenceConfig(kafka, "bench-" + UUID.randomUUID(), "frames",
         "action-events", "frames-dlq", null, modelFile, "student", ExecutionProvider.parse(provider), maxBatch,
         Duration.ofMillis(20), 0, 2, Math.max(1, Runtime.getRuntime().availableProcessors()), 3, false, 4096,
         Duration.ofMinutes(10), 8, null, -1).validate();
@@ -258,15 +285,29 @@ public final class InferenceBenchmark implements Callable<Integer> {
   private static List<ActionEvent> collect(KafkaConsumer<String, byte[]> consumer, int count, Duration timeout) throws Exception {
     List<ActionEvent> events = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (events.size() < count && System.nanoTime() < deadline) {
+    while ((count == 0 || events.size() < count) && System.nanoTime() < deadline) {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
         events.add(ActionEvent.parseFrom(record.value()));
       }
     }
-    if (events.size() < count) {
+    if (count > 0 && events.size() < count) {
       throw new IllegalStateException("only " + events.size() + " of " + count + " events arrived");
     }
     return events;
+  }
+
+  /** Where the stream threads spent their time (Kafka Streams' own ratios), for diagnosis. */
+  private static void logThreadTimeSplit(InferenceService inference) {
+    for (var snapshot : inference.registry().scrape()) {
+      String name = snapshot.getMetadata().getName();
+      if (name.startsWith("kafka_stream_thread_") && name.endsWith("_ratio")) {
+        for (var point : snapshot.getDataPoints()) {
+          if (point instanceof io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot gauge) {
+            log.info("{} {}: {}", point.getLabels().get("thread_id"), name, fmt(100 * gauge.getValue()) + "%");
+          }
+        }
+      }
+    }
   }
 
   private static double median(double[] values) {

@@ -92,14 +92,14 @@ public final class FrameValidator {
     if (frame.getCaptureTimeUs() <= 0 || frame.getCaptureTimeUs() > nowUs + futureTolerance.toNanos() / 1_000) {
       return Result.bad(DlqReason.BAD_TIMESTAMP, "capture time " + frame.getCaptureTimeUs() + " us is missing or in the future");
     }
-    Mat image = FramePreprocessor.decode(frame);
+    Mat image = FramePreprocessor.decodeQuarter(frame);
     if (image == null) {
       return Result.bad(DlqReason.UNDECODABLE_IMAGE, "the image is not a decodable JPEG");
     }
     try {
-      if (image.cols() != frame.getWidth() || image.rows() != frame.getHeight()) {
-        return Result.bad(DlqReason.UNDECODABLE_IMAGE, "the JPEG is " + image.cols() + "x" + image.rows() + ", the frame says "
-            + frame.getWidth() + "x" + frame.getHeight());
+      if (image.cols() != (width + 3) / 4 || image.rows() != (height + 3) / 4) {
+        return Result.bad(DlqReason.UNDECODABLE_IMAGE, "the JPEG is about " + 4 * image.cols() + "x" + 4 * image.rows()
+            + ", the frame says " + width + "x" + height);
       }
     } finally {
       image.close();
