@@ -26,6 +26,7 @@ final class ChildJvm implements AutoCloseable {
   private final List<String> stderr = java.util.Collections.synchronizedList(new ArrayList<>());
   private final Thread outReader;
   private final Thread errReader;
+  private int logsSeen;
 
   private ChildJvm(String name, Process process) {
     this.name = name;
@@ -41,11 +42,16 @@ final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code actionstream ARGS...} in a new JVM whose project folder is {@code home}. */
   static ChildJvm startIn(Path home, String... args) throws IOException {
+    return startWith(List.of("-Xmx1g"), home, args);
+  }
+
+  /** Starts {@code actionstream ARGS...} in a new JVM with these JVM options (heap size, ...). */
+  static ChildJvm startWith(List<String> jvmOptions, Path home, String... args) throws IOException {
     String classpath =
         Files.readString(Path.of(System.getProperty("actionstream.child.classpath"))).trim();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
+    command.addAll(jvmOptions);
     if (home != null) {
       command.add("-Dactionstream.home=" + home.toAbsolutePath().normalize());
     }
@@ -70,6 +76,38 @@ final class ChildJvm implements AutoCloseable {
     }
     throw new AssertionError(
         "'" + name + "' printed no line starting with '" + prefix + "'; stderr:\n" + stderr());
+  }
+
+  /** Waits for a stderr (log) line containing {@code text} that was not matched before. */
+  String awaitLog(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      synchronized (stderr) {
+        for (int i = logsSeen; i < stderr.size(); i++) {
+          if (stderr.get(i).contains(text)) {
+            logsSeen = i + 1;
+            return stderr.get(i);
+          }
+        }
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("'" + name + "' logged no line containing '" + text + "'; stderr:\n" + stderr());
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Kills the process without warning (SIGKILL), as a crash or the OOM killer would. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("'" + name + "' survived SIGKILL for 30 s");
+    }
   }
 
   /** Waits for the process to exit and returns its exit code. */

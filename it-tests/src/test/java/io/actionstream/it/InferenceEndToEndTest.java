@@ -102,15 +102,15 @@ class InferenceEndToEndTest {
     Path video = dir.resolve("loop.avi");
     DemoVideo.write(video, SynthOptions.DEFAULTS.withSeed(5), 6, 16);
     byte[] original = Files.readAllBytes(shipped);
-    String originalVersion = version(original);
-    byte[] renamed = withVersion(original, "swapped-1");
+    String originalVersion = BadReleases.version(original);
+    byte[] renamed = BadReleases.withVersion(original, "swapped-1");
     Path swappedFile = Files.write(dir.resolve("swapped.onnx"), renamed);
 
     List<ActionEvent> events;
     try (InferenceService inference = InferenceService.start(inferenceConfig(shipped));
         IngestService ingest = IngestService.start(ingestConfig(video, true, true))) {
       readEvents(e -> e.size() >= 2, Duration.ofSeconds(60));
-      publish(release(swappedFile, sha256(renamed), "swapped-1"));
+      publish(BadReleases.release(swappedFile, BadReleases.sha256(renamed), "swapped-1"));
       events = readEvents(e -> e.stream().filter(x -> x.getModel().getVersion().equals("swapped-1")).count() >= 3,
           Duration.ofSeconds(90));
     }
@@ -126,20 +126,8 @@ class InferenceEndToEndTest {
   void badReleasesAreRefusedAndTheModelInServiceKeepsServing() throws Exception {
     Path video = dir.resolve("loop.avi");
     DemoVideo.write(video, SynthOptions.DEFAULTS.withSeed(6), 4, 16);
-    byte[] good = Files.readAllBytes(shipped);
-    String version = version(good);
-    Path truncated = Files.write(dir.resolve("truncated.onnx"), java.util.Arrays.copyOf(good, good.length / 2));
-    Path text = Files.writeString(dir.resolve("notes.onnx"), "this is not a model");
-    Path wrongInput = Files.write(dir.resolve("wrong-input.onnx"), withInputFrames(good, 8));
-    Path noAttention = Files.write(dir.resolve("no-attention.onnx"), withoutAttention(good));
-
-    List<ModelRelease> bad = List.of(
-        release(shipped, "0".repeat(64), "checksum"),
-        release(truncated, sha256(Files.readAllBytes(truncated)), "truncated"),
-        release(text, sha256(Files.readAllBytes(text)), "text"),
-        release(wrongInput, sha256(Files.readAllBytes(wrongInput)), "wrong-input"),
-        release(noAttention, sha256(Files.readAllBytes(noAttention)), "no-attention"),
-        release(dir.resolve("missing.onnx"), sha256(good), "unreachable"));
+    String version = BadReleases.version(Files.readAllBytes(shipped));
+    List<ModelRelease> bad = BadReleases.all(shipped, dir);
     List<ActionEvent> events;
     Map<String, Double> refused;
     try (InferenceService inference = InferenceService.start(inferenceConfig(shipped));
@@ -154,8 +142,7 @@ class InferenceEndToEndTest {
       refused = refusals(inference);
     }
 
-    assertThat(refused).containsEntry("checksum_mismatch", 1.0).containsEntry("not_onnx", 2.0)
-        .containsEntry("wrong_input", 1.0).containsEntry("missing_outputs", 1.0).containsEntry("unreachable", 1.0);
+    assertThat(refused).containsAllEntriesOf(BadReleases.EXPECTED_REFUSALS);
     assertThat(events).extracting(e -> e.getModel().getVersion()).containsOnly(version);
     assertNoClipLost(events);
   }
@@ -198,12 +185,6 @@ class InferenceEndToEndTest {
         new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>("model-releases", "student", release.toByteArray())).get();
     }
-  }
-
-  private static ModelRelease release(Path file, String sha256, String version) {
-    return ModelRelease.newBuilder().setModelName("student").setVersion(version).setArtifactUri(file.toUri().toString())
-        .setSha256(sha256).addAllLabels(List.of("raise_arm", "lower_arm", "sit_down", "stand_up", "walk_left", "walk_right",
-            "bend_down", "straighten_up", "wave", "jump")).build();
   }
 
   /** Every clip between the first and the last event of each session and segment run has exactly one event. */
@@ -268,49 +249,4 @@ class InferenceEndToEndTest {
     return union <= 0 ? 0 : inter / union;
   }
 
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  private static String version(byte[] onnx) throws Exception {
-    return ModelProto.parseFrom(onnx).getMetadataPropsList().stream()
-        .filter(p -> p.getKey().equals("actionstream.version")).findFirst().orElseThrow().getValue();
-  }
-
-  private static byte[] withVersion(byte[] onnx, String version) throws Exception {
-    ModelProto.Builder model = ModelProto.parseFrom(onnx).toBuilder();
-    for (int i = 0; i < model.getMetadataPropsCount(); i++) {
-      if (model.getMetadataProps(i).getKey().equals("actionstream.version")) {
-        model.setMetadataProps(i, StringStringEntryProto.newBuilder().setKey("actionstream.version").setValue(version));
-      }
-    }
-    return model.build().toByteArray();
-  }
-
-  /** The same network declaring 8-frame clips in its input: ONNX Runtime reports the mismatch. */
-  private static byte[] withInputFrames(byte[] onnx, int frames) throws Exception {
-    ModelProto.Builder model = ModelProto.parseFrom(onnx).toBuilder();
-    var input = model.getGraphBuilder().getInputBuilder(0);
-    input.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(2).setDimValue(frames);
-    return model.build().toByteArray();
-  }
-
-  /** The same network with its attention output renamed. */
-  private static byte[] withoutAttention(byte[] onnx) throws Exception {
-    ModelProto.Builder model = ModelProto.parseFrom(onnx).toBuilder();
-    var graph = model.getGraphBuilder();
-    for (var node : graph.getNodeBuilderList()) {
-      for (int i = 0; i < node.getOutputCount(); i++) {
-        if (node.getOutput(i).equals("attention")) {
-          node.setOutput(i, "heatmap");
-        }
-      }
-    }
-    for (var output : graph.getOutputBuilderList()) {
-      if (output.getName().equals("attention")) {
-        output.setName("heatmap");
-      }
-    }
-    return model.build().toByteArray();
-  }
 }
