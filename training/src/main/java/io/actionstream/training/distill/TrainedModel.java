@@ -25,8 +25,9 @@ import java.util.List;
  */
 public final class TrainedModel implements AutoCloseable {
 
-  /** What the network says about {@code n} clips: flat arrays, clip after clip. */
-  public record Outputs(int n, int classes, int mapSize, float[] logits, float[] motion, float[] appearance) {}
+  /** What the network says about {@code n} clips: flat arrays, clip after clip; probabilities are the logits' softmax. */
+  public record Outputs(int n, int classes, int mapSize, float[] logits, float[] probabilities, float[] motion,
+      float[] appearance) {}
 
   private final Role role;
   private final Model model;
@@ -90,8 +91,8 @@ public final class TrainedModel implements AutoCloseable {
     NetworkSpec spec = spec();
     try (NDManager manager = model.getNDManager().newSubManager()) {
       NDList out = forward(manager, input, n);
-      return new Outputs(n, spec.classes(), spec.mapSize(),
-          out.get(0).toFloatArray(), out.get(1).toFloatArray(), out.get(2).toFloatArray());
+      return new Outputs(n, spec.classes(), spec.mapSize(), out.get(0).toFloatArray(), out.get(0).softmax(1).toFloatArray(),
+          out.get(1).toFloatArray(), out.get(2).toFloatArray());
     }
   }
 

@@ -6,6 +6,7 @@ import io.actionstream.training.dataset.ClipWindow;
 import io.actionstream.training.dataset.PreparedDataset.Item;
 import io.actionstream.training.distill.TrainedModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,12 +30,12 @@ public final class ClipPredictor {
         Item item = batch.get(i);
         ClipWindow window = sampler.centreWindow(item.video().frames(), item.video().size());
         int k = forward.classes();
-        float[] probabilities = softmax(forward.logits(), i * k, k);
+        float[] probabilities = Arrays.copyOfRange(forward.probabilities(), i * k, (i + 1) * k);
         float[] map = new float[forward.mapSize()];
         System.arraycopy(forward.motion(), i * forward.mapSize(), map, 0, map.length);
         results.add(new ClipResult(
             item.sample().label(), argMax(probabilities), probabilities, map, sampler.boxes(item.video(), window),
-            backward == null ? -1 : argMax(softmax(backward.logits(), i * k, k))));
+            backward == null ? -1 : argMax(Arrays.copyOfRange(backward.probabilities(), i * k, (i + 1) * k))));
       }
     }
     return results;
@@ -55,23 +56,6 @@ public final class ClipPredictor {
       }
     }
     return model.predict(input, batch.size());
-  }
-
-  static float[] softmax(float[] logits, int offset, int length) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < length; i++) {
-      max = Math.max(max, logits[offset + i]);
-    }
-    float[] out = new float[length];
-    double sum = 0;
-    for (int i = 0; i < length; i++) {
-      out[i] = (float) Math.exp(logits[offset + i] - max);
-      sum += out[i];
-    }
-    for (int i = 0; i < length; i++) {
-      out[i] /= (float) sum;
-    }
-    return out;
   }
 
   static int argMax(float[] values) {
