@@ -67,6 +67,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
   @Option(names = "--max-batch", defaultValue = "8", description = "Batch size of the pipeline (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
+  @Option(names = "--stream-threads", description = "Kafka Streams threads of the pipeline (default: the number of cores, as infer).")
+  Integer streamThreads;
+
   @Option(names = "--pipeline-cameras", defaultValue = "8", description = "Cameras whose frames are loaded for (2) (default: ${DEFAULT-VALUE}).")
   int pipelineCameras;
 
@@ -81,7 +84,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       description = "Extra Kafka Streams / client property for the inference, e.g. commit.interval.ms=200; repeatable.")
   Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
-  @Option(names = "--warmup-runs", defaultValue = "3",
+  @Option(names = "--warmup-runs", defaultValue = "5",
       description = "Unmeasured pipeline runs first, while the JIT compiles (default: ${DEFAULT-VALUE}).")
   int warmupRuns;
 
@@ -133,8 +136,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
       pipelineThroughput(modelFile, video);
     }
     double pipeline = pipelineThroughput(modelFile, video);
-    report.add(String.format(Locale.ROOT, "| inference pipeline via Kafka (%d cameras' frames loaded, batch up to %d) | %.1f | %.1f |",
-        pipelineCameras, maxBatch, pipeline, pipeline * gflops));
+    report.add(String.format(Locale.ROOT,
+        "| inference pipeline via Kafka (%d cameras' frames loaded, batch up to %d, %d stream threads) | %.1f | %.1f |",
+        pipelineCameras, maxBatch, threads(), pipeline, pipeline * gflops));
     report.add("");
     report.add(String.format(Locale.ROOT, "Pipeline / bare ONNX Runtime at batch %d: %.2fx.", maxBatch, pipeline / bare[2]));
 
@@ -279,12 +283,16 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
   }
 
+  private int threads() {
+    return streamThreads != null ? streamThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
   private InferenceConfig config(EmbeddedKafkaBroker broker, Path modelFile) {
     Map<String, String> kafka = new java.util.HashMap<>(kafkaProperties);
     kafka.put("bootstrap.servers", broker.bootstrapServers());
     return new InferenceConfig(kafka, "bench-" + UUID.randomUUID(), "frames",
         "action-events", "frames-dlq", null, modelFile, "student", ExecutionProvider.parse(provider), maxBatch,
-        Duration.ofMillis(20), 0, 2, Math.max(1, Runtime.getRuntime().availableProcessors()), 3, false, 4096,
+        Duration.ofMillis(20), 0, 2, threads(), 3, false, 4096,
         Duration.ofMinutes(10), 8, null, -1).validate();
   }
 
