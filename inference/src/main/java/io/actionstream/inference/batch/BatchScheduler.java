@@ -37,6 +37,7 @@ public final class BatchScheduler implements AutoCloseable {
   private final Thread worker;
   private final FramePreprocessor preprocessor = new FramePreprocessor();
   private float[] batch = new float[0];
+  private final TensorPool tensors;
 
   public BatchScheduler(ModelHolder models, int maxBatch, Duration maxWait, InferenceMetrics metrics) {
     if (maxBatch < 1) {
@@ -46,9 +47,19 @@ public final class BatchScheduler implements AutoCloseable {
     this.maxBatch = maxBatch;
     this.maxWaitNanos = maxWait.toNanos();
     this.metrics = metrics;
+    // enough for the clips of a full batch being prepared while the previous one runs
+    this.tensors = new TensorPool(2 * maxBatch);
     this.worker = new Thread(this::work, "inference-batcher");
     worker.setDaemon(true);
     worker.start();
+  }
+
+  /**
+   * A clip tensor of {@code values} floats to prepare and {@link #submit}; arrays come back to a
+   * pool once copied into a batch, so its contents are stale and must be overwritten whole.
+   */
+  public float[] tensor(int values) {
+    return tensors.take(values);
   }
 
   public CompletableFuture<ClipInference> submit(ClipInput clip) {
@@ -145,6 +156,7 @@ public final class BatchScheduler implements AutoCloseable {
     int per = spec.clipValues();
     if (clip.tensor() != null && spec.sameInputAs(clip.preparedFor())) {
       System.arraycopy(clip.tensor(), 0, batch, offset, per);
+      tensors.give(clip.tensor());
       return;
     }
     int available = clip.frames().size();

@@ -146,7 +146,7 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
       ModelSpec spec = models.current().spec();
       float[] tensor = null;
       if (clipFrames.size() == spec.frames()) {
-        tensor = new float[spec.clipValues()];
+        tensor = scheduler.tensor(spec.clipValues());
         for (int k = 0; k < clipFrames.size(); k++) {
           preprocessor.write(clipFrames.get(k), spec, tensor, 0, k);
         }
