@@ -47,6 +47,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final boolean deleteDataOnClose;
   private final Map<String, String> listenerAddresses;
+  private final int controllerPort;
   private boolean closed;
 
   private EmbeddedKafkaBroker(
@@ -54,12 +55,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       String bootstrapServers,
       Path dataDir,
       boolean deleteDataOnClose,
-      Map<String, String> listenerAddresses) {
+      Map<String, String> listenerAddresses,
+      int controllerPort) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
     this.dataDir = dataDir;
     this.deleteDataOnClose = deleteDataOnClose;
     this.listenerAddresses = listenerAddresses;
+    this.controllerPort = controllerPort;
   }
 
   /** Starts a broker on free loopback ports with a temporary data directory. */
@@ -91,6 +94,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** Port of the PLAINTEXT listener, e.g. to start the broker again at the same address. */
+  public int port() {
+    String address = listenerAddresses.get("PLAINTEXT");
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  }
+
+  /** Port of the KRaft controller listener. */
+  public int controllerPort() {
+    return controllerPort;
   }
 
   @Override
@@ -239,7 +253,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
       EmbeddedKafkaBroker broker =
           new EmbeddedKafkaBroker(
-              server, addresses.get("PLAINTEXT"), dir, temporary, Map.copyOf(addresses));
+              server, addresses.get("PLAINTEXT"), dir, temporary, Map.copyOf(addresses), raftPort);
       log.info(
           "Embedded Kafka broker (KRaft) ready at {} in {} ms, data in {}",
           broker.bootstrapServers(),

@@ -1,23 +1,16 @@
 package io.actionstream.it.backend;
 
 import io.actionstream.broker.EmbeddedKafkaBroker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The in-process KRaft broker on ports fixed at creation and a kept data directory, so that a
- * restart brings the same broker back at the same address with its topics, offsets and
- * transactions.
+ * The in-process KRaft broker on a kept data directory; a restart brings the same broker back on
+ * the same ports with its topics, offsets and transactions.
  */
 public final class EmbeddedBackend implements KafkaBackend {
 
-  private final int port = freePort();
-  private final int controllerPort = freePort();
   private final Path dataDir;
   private final UnaryOperator<EmbeddedKafkaBroker.Builder> settings;
   private EmbeddedKafkaBroker broker;
@@ -25,7 +18,7 @@ public final class EmbeddedBackend implements KafkaBackend {
   private EmbeddedBackend(Path dataDir, UnaryOperator<EmbeddedKafkaBroker.Builder> settings) {
     this.dataDir = dataDir;
     this.settings = settings;
-    this.broker = startBroker();
+    this.broker = settings.apply(EmbeddedKafkaBroker.builder().dataDir(dataDir)).start();
   }
 
   public static EmbeddedBackend start(Path dataDir) {
@@ -50,11 +43,8 @@ public final class EmbeddedBackend implements KafkaBackend {
   @Override
   public synchronized void restart() {
     broker.close();
-    broker = startBroker();
-  }
-
-  private EmbeddedKafkaBroker startBroker() {
-    return settings.apply(EmbeddedKafkaBroker.builder().port(port).controllerPort(controllerPort).dataDir(dataDir)).start();
+    broker = settings.apply(EmbeddedKafkaBroker.builder().port(broker.port()).controllerPort(broker.controllerPort())
+        .dataDir(dataDir)).start();
   }
 
   @Override
@@ -65,15 +55,5 @@ public final class EmbeddedBackend implements KafkaBackend {
   @Override
   public String toString() {
     return "embedded KRaft broker";
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress("127.0.0.1", 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
