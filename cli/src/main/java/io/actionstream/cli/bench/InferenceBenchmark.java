@@ -11,6 +11,9 @@ import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.training.synth.DemoVideo;
 import io.actionstream.training.synth.SynthOptions;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -107,16 +111,18 @@ public final class InferenceBenchmark implements Callable<Integer> {
     int[] batches = {1, 4, maxBatch};
     double gflops;
     String providerName;
+    int parallelRuns;
     try (StudentModel student = StudentModel.load(onnx, ExecutionProvider.parse(provider), modelFile.toString())) {
       gflops = student.spec().gflops();
       providerName = student.provider();
+      parallelRuns = student.parallelRuns();
       for (int i = 0; i < batches.length; i++) {
         bare[i] = bareThroughput(student, batches[i]);
         log.info("Bare ONNX Runtime, batch {}: {} clips/s", batches[i], fmt(bare[i]));
       }
     }
-    report.add(String.format(Locale.ROOT, "Model %s: %.2f GFLOPs per clip, ONNX Runtime on %s, %d cores.", modelFile.getFileName(),
-        gflops, providerName, Runtime.getRuntime().availableProcessors()));
+    report.add(String.format(Locale.ROOT, "Model %s: %.2f GFLOPs per clip, ONNX Runtime on %s, %d cores, %d batch(es) at once.",
+        modelFile.getFileName(), gflops, providerName, Runtime.getRuntime().availableProcessors(), parallelRuns));
     report.add("");
     report.add("| measurement | clips/s | GFLOP/s |");
     report.add("|---|---:|---:|");
@@ -186,22 +192,39 @@ public final class InferenceBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  private static double bareThroughput(StudentModel student, int batch) {
-    float[] input = new float[batch * student.spec().clipValues()];
+  /**
+   * Clips per second with nothing but ONNX Runtime running: as many callers as the model runs
+   * batches at once, each running the same batch from a native buffer, as the pipeline's
+   * batching workers do.
+   */
+  private static double bareThroughput(StudentModel student, int batch) throws InterruptedException {
+    int values = batch * student.spec().clipValues();
+    FloatBuffer input = ByteBuffer.allocateDirect(values * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     Random random = new Random(1);
-    for (int i = 0; i < input.length; i++) {
-      input[i] = (float) random.nextGaussian();
+    for (int i = 0; i < values; i++) {
+      input.put(i, (float) random.nextGaussian());
     }
     for (int i = 0; i < 2; i++) {
       student.run(input, batch);
     }
-    int runs = 0;
+    AtomicLong runs = new AtomicLong();
     long start = System.nanoTime();
-    while (runs < 5 || System.nanoTime() - start < 4_000_000_000L) {
-      student.run(input, batch);
-      runs++;
+    long end = start + 4_000_000_000L;
+    List<Thread> callers = new ArrayList<>();
+    for (int c = 0; c < student.parallelRuns(); c++) {
+      Thread caller = new Thread(() -> {
+        while (System.nanoTime() < end || runs.get() < 5) {
+          student.run(input, batch);
+          runs.incrementAndGet();
+        }
+      }, "bare-onnx-runtime-" + c);
+      callers.add(caller);
+      caller.start();
     }
-    return runs * batch / ((System.nanoTime() - start) / 1e9);
+    for (Thread caller : callers) {
+      caller.join();
+    }
+    return runs.get() * batch / ((System.nanoTime() - start) / 1e9);
   }
 
   /** Loads every camera's frames first, then times the inference from its first event to its last. */
@@ -333,10 +356,20 @@ public final class InferenceBenchmark implements Callable<Integer> {
     return events;
   }
 
-  /** Where the stream threads spent their time (Kafka Streams' own ratios), for diagnosis. */
+  /**
+   * Where the stream threads spent their time (Kafka Streams' own ratios) and how full and how
+   * long the batches were, for diagnosis.
+   */
   private static void logThreadTimeSplit(InferenceService inference) {
     for (var snapshot : inference.registry().scrape()) {
       String name = snapshot.getMetadata().getName();
+      if (snapshot instanceof io.prometheus.metrics.model.snapshots.HistogramSnapshot histogram
+          && name.startsWith("actionstream_inference_batch")) {
+        for (var point : histogram.getDataPoints()) {
+          log.info("{}: {} batches, mean {}", name, point.getCount(),
+              String.format(Locale.ROOT, "%.3f", point.getSum() / Math.max(1, point.getCount())));
+        }
+      }
       if (name.startsWith("kafka_stream_thread_") && name.endsWith("_ratio")) {
         for (var point : snapshot.getDataPoints()) {
           if (point instanceof io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot gauge) {

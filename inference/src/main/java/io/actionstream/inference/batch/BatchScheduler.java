@@ -5,6 +5,9 @@ import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.model.ModelSpec;
 import io.actionstream.inference.model.StudentModel;
 import io.actionstream.inference.swap.ModelHolder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +15,20 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the student on batches of clips gathered from every stream thread and task: the first
  * waiting clip opens a batch, which closes when it holds {@code maxBatch} clips or {@code maxWait}
- * has passed, so that a GPU is fed full batches while a quiet system still answers quickly. One
- * batching thread; results come back as futures.
+ * has passed, so that a GPU is fed full batches while a quiet system still answers quickly.
+ * Results come back as futures.
+ *
+ * <p>Several workers (as many as the model runs batches at once, and at least two) take turns to
+ * gather a batch, one at a time so batches fill, then run it while the next worker gathers: on
+ * the CPU the batches run side by side, on a GPU the next batch is ready when the last one ends.
+ * Each worker copies its clips into its own native batch buffer, which ONNX Runtime reads in place.
  */
 public final class BatchScheduler implements AutoCloseable {
 
@@ -34,9 +43,10 @@ public final class BatchScheduler implements AutoCloseable {
   private final long maxWaitNanos;
   private final InferenceMetrics metrics;
   private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-  private final Thread worker;
-  private final FramePreprocessor preprocessor = new FramePreprocessor();
-  private float[] batch = new float[0];
+  /** Held while a worker gathers a batch. */
+  private final Object gathering = new Object();
+  private final List<Thread> workers = new ArrayList<>();
+  private final AtomicInteger running = new AtomicInteger();
   private final TensorPool tensors;
 
   public BatchScheduler(ModelHolder models, int maxBatch, Duration maxWait, InferenceMetrics metrics) {
@@ -47,11 +57,16 @@ public final class BatchScheduler implements AutoCloseable {
     this.maxBatch = maxBatch;
     this.maxWaitNanos = maxWait.toNanos();
     this.metrics = metrics;
-    // enough for the clips of a full batch being prepared while the previous one runs
-    this.tensors = new TensorPool(2 * maxBatch);
-    this.worker = new Thread(this::work, "inference-batcher");
-    worker.setDaemon(true);
-    worker.start();
+    int count = Math.max(2, models.current().parallelRuns());
+    // enough for the clips of a full batch being prepared while the others run
+    this.tensors = new TensorPool((count + 1) * maxBatch);
+    for (int i = 1; i <= count; i++) {
+      Thread worker = new Thread(this::work, "inference-batcher-" + i);
+      worker.setDaemon(true);
+      workers.add(worker);
+    }
+    running.set(count);
+    workers.forEach(Thread::start);
   }
 
   /**
@@ -70,31 +85,16 @@ public final class BatchScheduler implements AutoCloseable {
 
   private void work() {
     List<Request> requests = new ArrayList<>(maxBatch);
-    try {
-      while (true) {
-        Request first = queue.take();
-        if (first == STOP) {
-          return;
+    try (FramePreprocessor preprocessor = new FramePreprocessor()) {
+      FloatBuffer batch = null;
+      boolean stop = false;
+      while (!stop) {
+        synchronized (gathering) {
+          stop = gather(requests);
         }
-        requests.add(first);
-        long deadline = System.nanoTime() + maxWaitNanos;
-        boolean stop = false;
-        while (requests.size() < maxBatch) {
-          long left = deadline - System.nanoTime();
-          Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
-          if (next == null) {
-            break;
-          }
-          if (next == STOP) {
-            stop = true;
-            break;
-          }
-          requests.add(next);
-        }
-        run(requests);
-        requests.clear();
-        if (stop) {
-          return;
+        if (!requests.isEmpty()) {
+          batch = run(requests, batch, preprocessor);
+          requests.clear();
         }
       }
     } catch (InterruptedException e) {
@@ -103,35 +103,68 @@ public final class BatchScheduler implements AutoCloseable {
       for (Request r : requests) {
         r.result().completeExceptionally(new IllegalStateException("the inference was stopped"));
       }
-      Request left;
-      while ((left = queue.poll()) != null) {
-        if (left != STOP) {
-          left.result().completeExceptionally(new IllegalStateException("the inference was stopped"));
+      // the last worker out fails what is left; before that, the others need their stop markers
+      if (running.decrementAndGet() == 0) {
+        Request left;
+        while ((left = queue.poll()) != null) {
+          if (left != STOP) {
+            left.result().completeExceptionally(new IllegalStateException("the inference was stopped"));
+          }
         }
       }
     }
   }
 
-  private void run(List<Request> requests) {
-    StudentModel model = models.forBatch();
-    ModelSpec spec = model.spec();
-    int n = requests.size();
-    int per = spec.clipValues();
-    if (batch.length < n * per) {
-      batch = new float[maxBatch * per];
+  /** Waits for a first clip, then for more until the batch is full or the wait is over; true on stop. */
+  private boolean gather(List<Request> requests) throws InterruptedException {
+    Request first = queue.take();
+    if (first == STOP) {
+      return true;
     }
-    List<Request> runnable = new ArrayList<>(n);
-    for (Request request : requests) {
-      try {
-        fill(request.clip(), spec, runnable.size() * per);
-        runnable.add(request);
-      } catch (RuntimeException e) {
-        request.result().completeExceptionally(e);
+    requests.add(first);
+    long deadline = System.nanoTime() + maxWaitNanos;
+    while (requests.size() < maxBatch) {
+      long left = deadline - System.nanoTime();
+      Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+      if (next == null) {
+        return false;
       }
+      if (next == STOP) {
+        return true;
+      }
+      requests.add(next);
     }
-    if (runnable.isEmpty()) {
-      return;
+    return false;
+  }
+
+  /** Runs a batch in {@code batch} (or a bigger buffer when it is too small, which it returns). */
+  private FloatBuffer run(List<Request> requests, FloatBuffer batch, FramePreprocessor preprocessor) {
+    try (ModelHolder.Lease lease = models.forBatch()) {
+      StudentModel model = lease.model();
+      ModelSpec spec = model.spec();
+      int n = requests.size();
+      int per = spec.clipValues();
+      if (batch == null || batch.capacity() < n * per) {
+        batch = ByteBuffer.allocateDirect(maxBatch * per * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      }
+      List<Request> runnable = new ArrayList<>(n);
+      for (Request request : requests) {
+        try {
+          fill(request.clip(), spec, batch, runnable.size() * per, preprocessor);
+          runnable.add(request);
+        } catch (RuntimeException e) {
+          request.result().completeExceptionally(e);
+        }
+      }
+      if (!runnable.isEmpty()) {
+        runOn(model, batch, runnable);
+      }
+      return batch;
     }
+  }
+
+  private void runOn(StudentModel model, FloatBuffer batch, List<Request> runnable) {
+    ModelSpec spec = model.spec();
     long start = System.nanoTime();
     try {
       StudentModel.Output out = model.run(batch, runnable.size());
@@ -152,19 +185,26 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   /** Puts a clip's tensor into the batch, preparing it again if the model's input changed. */
-  private void fill(ClipInput clip, ModelSpec spec, int offset) {
+  private void fill(ClipInput clip, ModelSpec spec, FloatBuffer batch, int offset, FramePreprocessor preprocessor) {
     int per = spec.clipValues();
-    if (clip.tensor() != null && spec.sameInputAs(clip.preparedFor())) {
-      System.arraycopy(clip.tensor(), 0, batch, offset, per);
-      tensors.give(clip.tensor());
+    float[] tensor = clip.tensor();
+    boolean prepared = tensor != null && spec.sameInputAs(clip.preparedFor());
+    if (!prepared) {
+      tensor = tensors.take(per);
+      int available = clip.frames().size();
+      for (int k = 0; k < spec.frames(); k++) {
+        // a clip of another length: take frames evenly spread over it
+        int source = (int) Math.min(available - 1, Math.round((double) k * (available - 1) / Math.max(1, spec.frames() - 1)));
+        preprocessor.write(clip.frames().get(source), spec, tensor, 0, k);
+      }
+    }
+    batch.put(offset, tensor, 0, per);
+    tensors.give(tensor);
+    if (prepared || clip.tensor() == null) {
       return;
     }
-    int available = clip.frames().size();
-    for (int k = 0; k < spec.frames(); k++) {
-      // a clip of another length: take frames evenly spread over it
-      int source = (int) Math.min(available - 1, Math.round((double) k * (available - 1) / Math.max(1, spec.frames() - 1)));
-      preprocessor.write(clip.frames().get(source), spec, batch, offset, k);
-    }
+    // prepared for another model: the array was the pool's too
+    tensors.give(clip.tensor());
   }
 
   static float[] softmax(float[] logits, int offset, int length) {
@@ -186,12 +226,13 @@ public final class BatchScheduler implements AutoCloseable {
 
   @Override
   public void close() {
-    queue.add(STOP);
+    workers.forEach(w -> queue.add(STOP));
     try {
-      worker.join(30_000);
+      for (Thread worker : workers) {
+        worker.join(30_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    preprocessor.close();
   }
 }

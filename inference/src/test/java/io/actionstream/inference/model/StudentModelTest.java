@@ -27,6 +27,25 @@ class StudentModelTest {
   }
 
   @Test
+  void onTheCpuItRunsOneBatchPerCoreAtOnceAndReadsNativeBuffersInPlace() throws Exception {
+    try (StudentModel model = StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx")) {
+      assertThat(model.parallelRuns()).isEqualTo(Runtime.getRuntime().availableProcessors());
+      int clip = 3 * 4 * 8 * 8;
+      // room for a batch of 3, of which only the first 2 clips are run
+      java.nio.FloatBuffer input = java.nio.ByteBuffer.allocateDirect(3 * clip * Float.BYTES)
+          .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+      for (int i = 0; i < clip; i++) {
+        input.put(i, i < clip / 3 ? 0.3f : 0f); // first clip: red 0.3
+        input.put(clip + i, 1f);
+        input.put(2 * clip + i, 7f);
+      }
+      StudentModel.Output out = model.run(input, 2);
+      assertThat(out.n()).isEqualTo(2);
+      assertThat(out.logits()).containsExactly(new float[] {0.3f, 0f, 0f, 1f, 1f, 1f}, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+  }
+
+  @Test
   void theShippedStudentLoadsAndDescribesItself() throws Exception {
     Path shipped = Path.of(System.getProperty("actionstream.shipped.model"));
     try (StudentModel model = StudentModel.load(Files.readAllBytes(shipped), ExecutionProvider.CPU, shipped.toString())) {

@@ -1,0 +1,85 @@
+package io.actionstream.inference.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.actionstream.inference.metrics.InferenceMetrics;
+import io.actionstream.inference.model.ExecutionProvider;
+import io.actionstream.inference.model.ModelSpec;
+import io.actionstream.inference.model.StudentModel;
+import io.actionstream.inference.model.TinyOnnx;
+import io.actionstream.inference.swap.ModelHolder;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.junit.jupiter.api.Test;
+
+class BatchSchedulerTest {
+
+  /**
+   * The tiny model's logits are its input's channel means, so a clip whose red channel holds
+   * {@code i / 100} must come back with exactly its own probabilities whichever batch, position
+   * and worker it ran in.
+   */
+  @Test
+  void everyClipGetsItsOwnAnswerWhileWorkersRunBatchesSideBySide() throws Exception {
+    try (ModelHolder models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx"));
+        BatchScheduler scheduler = new BatchScheduler(models, 4, Duration.ofMillis(2), new InferenceMetrics(new PrometheusRegistry()))) {
+      ModelSpec spec = models.current().spec();
+      int clips = 300;
+      AtomicReferenceArray<CompletableFuture<ClipInference>> answers = new AtomicReferenceArray<>(clips);
+      List<Thread> submitters = new ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        int from = t * clips / 3;
+        int to = (t + 1) * clips / 3;
+        // like stream threads: each prepares its clips and submits them without waiting
+        submitters.add(new Thread(() -> {
+          for (int i = from; i < to; i++) {
+            float[] tensor = scheduler.tensor(spec.clipValues());
+            Arrays.fill(tensor, 0f);
+            Arrays.fill(tensor, 0, spec.clipValues() / 3, i / 100f);
+            answers.set(i, scheduler.submit(new ClipInput(List.of(), tensor, spec)));
+          }
+        }));
+      }
+      submitters.forEach(Thread::start);
+      for (Thread submitter : submitters) {
+        submitter.join();
+      }
+      for (int i = 0; i < clips; i++) {
+        ClipInference answer = answers.get(i).get(30, TimeUnit.SECONDS);
+        float[] expected = BatchScheduler.softmax(new float[] {i / 100f, 0f, 0f}, 0, 3);
+        assertThat(answer.probabilities()).as("clip %d", i).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(answer.batchSize()).isBetween(1, 4);
+      }
+    }
+  }
+
+  @Test
+  void closingAnswersEveryWaitingClipOneWayOrTheOther() throws Exception {
+    List<CompletableFuture<ClipInference>> answers = new ArrayList<>();
+    try (ModelHolder models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx"))) {
+      BatchScheduler scheduler = new BatchScheduler(models, 2, Duration.ofMillis(50), new InferenceMetrics(new PrometheusRegistry()));
+      ModelSpec spec = models.current().spec();
+      for (int i = 0; i < 50; i++) {
+        answers.add(scheduler.submit(new ClipInput(List.of(), new float[spec.clipValues()], spec)));
+      }
+      scheduler.close();
+    }
+    for (CompletableFuture<ClipInference> answer : answers) {
+      assertThat(answer).as("no clip is left waiting forever").isDone();
+      if (answer.isCompletedExceptionally()) {
+        try {
+          answer.get();
+        } catch (ExecutionException e) {
+          assertThat(e.getCause()).hasMessageContaining("stopped");
+        }
+      }
+    }
+  }
+}
