@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -113,6 +114,12 @@ public final class InferenceService implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    // Frames are ~10 KB and fetches a few MB; the consumer reads its socket only inside poll, and
+    // with Kafka's 64 KB receive buffer a fetch trickled in for 100+ ms per poll on a busy machine
+    // (broker ResponseSendTimeMs 122 ms; 5 ms with the operating system's autotuned buffer).
+    if (!config.kafka().containsKey(CommonClientConfigs.RECEIVE_BUFFER_CONFIG)) {
+      props.put(StreamsConfig.mainConsumerPrefix(CommonClientConfigs.RECEIVE_BUFFER_CONFIG), -1);
+    }
     KafkaStreams streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(e -> {
       log.error("A stream thread failed; replacing it", e);
