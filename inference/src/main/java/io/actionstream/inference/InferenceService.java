@@ -117,8 +117,11 @@ public final class InferenceService implements AutoCloseable {
     // Frames are ~10 KB and fetches a few MB; the consumer reads its socket only inside poll, and
     // with Kafka's 64 KB receive buffer a fetch trickled in for 100+ ms per poll on a busy machine
     // (broker ResponseSendTimeMs 122 ms; 5 ms with the operating system's autotuned buffer).
-    if (!config.kafka().containsKey(CommonClientConfigs.RECEIVE_BUFFER_CONFIG)) {
-      props.put(StreamsConfig.mainConsumerPrefix(CommonClientConfigs.RECEIVE_BUFFER_CONFIG), -1);
+    // only where the user set it nowhere: a prefixed key of theirs would lose to this one
+    String receiveBuffer = CommonClientConfigs.RECEIVE_BUFFER_CONFIG;
+    if (!config.kafka().containsKey(receiveBuffer) && !config.kafka().containsKey(StreamsConfig.consumerPrefix(receiveBuffer))
+        && !config.kafka().containsKey(StreamsConfig.mainConsumerPrefix(receiveBuffer))) {
+      props.put(StreamsConfig.mainConsumerPrefix(receiveBuffer), -1);
     }
     KafkaStreams streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(e -> {
