@@ -2,7 +2,6 @@ package io.actionstream.inference.image;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
@@ -19,32 +18,20 @@ import org.bytedeco.opencv.opencv_core.Size;
  * Turns frames into the model's input: JPEG decode (OpenCV), keep the picture part of the frame
  * (the ingest's padding removed), resize the way the model's metadata says (shorter side to
  * {@code resize_short_side} then the centre, or stretched), and write normalized RGB into the
- * clip tensor {@code [3, T, H, W]}. One instance per thread: the Mats and the pixel row are
- * reused from frame to frame.
+ * clip tensor {@code [3, T, H, W]}. Two steps, so a frame decoded once on arrival can wait for
+ * its clip as small prepared pixels: {@link #prepare} (resize and crop) and {@link #normalize}.
+ * One instance per thread: the resize buffers are reused from frame to frame.
  */
 public final class FramePreprocessor implements AutoCloseable {
 
   private final Mat resized = new Mat();
-  private byte[] pixels = new byte[0];
+  private byte[] resizedPixels = new byte[0];
 
-  /** Decodes a frame's JPEG; null when it is not a decodable image. */
+  /** Decodes a frame's JPEG (BGR); null when it is not a decodable image. */
   public static Mat decode(Frame frame) {
-    return decode(frame, IMREAD_COLOR);
-  }
-
-  /**
-   * Decodes a frame's JPEG at a quarter of its size, in grey: libjpeg still reads every
-   * coefficient (so corrupt data fails as in a full decode) but skips most of the work. The
-   * image is {@code ceil(width / 4) x ceil(height / 4)}. Null when it does not decode.
-   */
-  public static Mat decodeQuarter(Frame frame) {
-    return decode(frame, IMREAD_REDUCED_GRAYSCALE_4);
-  }
-
-  private static Mat decode(Frame frame, int mode) {
     byte[] jpeg = frame.getImage().toByteArray();
     try (BytePointer data = new BytePointer(jpeg); Mat buffer = new Mat(1, jpeg.length, CV_8U, data)) {
-      Mat image = imdecode(buffer, mode);
+      Mat image = imdecode(buffer, IMREAD_COLOR);
       if (image == null || image.empty()) {
         if (image != null) {
           image.close();
@@ -67,25 +54,52 @@ public final class FramePreprocessor implements AutoCloseable {
           + "' is not a decodable JPEG");
     }
     try {
-      Rect picture = pictureRegion(frame, image.cols(), image.rows());
-      try (Mat region = new Mat(image, picture)) {
-        Crop crop = crop(spec, picture.width(), picture.height());
-        // Bilinear: five times cheaper than area averaging, and the ingest's frames are only
-        // about 1.75x larger than the model's resize target, where bilinear aliases little.
-        resize(region, resized, new Size(crop.width(), crop.height()), 0, 0, INTER_LINEAR);
-        try (Rect centre = new Rect(crop.x(), crop.y(), spec.width(), spec.height()); Mat view = new Mat(resized, centre)) {
-          copyNormalized(view, spec, out, offset, k);
-        }
-      }
-      picture.close();
+      normalize(prepare(image, frame, spec), spec, out, offset, k);
     } finally {
       image.close();
     }
   }
 
-  private void copyNormalized(Mat view, ModelSpec spec, float[] out, int offset, int k) {
+  /**
+   * The model's view of a decoded frame: its picture (ingest padding removed) resized and cropped
+   * as the model's metadata says, as {@code height x width} BGR pixels, ready for {@link #normalize}.
+   */
+  public byte[] prepare(Mat image, Frame frame, ModelSpec spec) {
+    Crop crop;
+    try (Rect picture = pictureRegion(frame, image.cols(), image.rows()); Mat region = new Mat(image, picture)) {
+      crop = crop(spec, picture.width(), picture.height());
+      // Bilinear: five times cheaper than area averaging, and the ingest's frames are only
+      // about 1.75x larger than the model's resize target, where bilinear aliases little.
+      try (Size size = new Size(crop.width(), crop.height())) {
+        resize(region, resized, size, 0, 0, INTER_LINEAR);
+      }
+    }
+    // one copy out of native memory, not one per row: a JNI call and a pointer object per row
+    // cost more than the copying
+    int rowBytes = crop.width() * 3;
+    int total = rowBytes * crop.height();
+    if (resizedPixels.length < total) {
+      resizedPixels = new byte[total];
+    }
+    resized.data().get(resizedPixels, 0, total);
+    int w = spec.width();
+    byte[] pixels = new byte[spec.height() * w * 3];
+    for (int y = 0; y < spec.height(); y++) {
+      System.arraycopy(resizedPixels, (y + crop.y()) * rowBytes + crop.x() * 3, pixels, y * w * 3, w * 3);
+    }
+    return pixels;
+  }
+
+  /**
+   * Writes prepared pixels (from {@link #prepare}) at clip position {@code k} of the clip starting
+   * at {@code out[offset]}: RGB planes of {@code (v / 255 - mean) / std}.
+   */
+  public static void normalize(byte[] pixels, ModelSpec spec, float[] out, int offset, int k) {
     int h = spec.height();
     int w = spec.width();
+    if (pixels.length != h * w * 3) {
+      throw new IllegalArgumentException(pixels.length + " prepared bytes for a " + w + "x" + h + " frame");
+    }
     int plane = spec.frames() * h * w;
     float[] mean = spec.mean();
     float[] std = spec.std();
@@ -96,19 +110,12 @@ public final class FramePreprocessor implements AutoCloseable {
     float offsetR = mean[0] / std[0];
     float offsetG = mean[1] / std[1];
     float offsetB = mean[2] / std[2];
-    if (pixels.length != w * 3) {
-      pixels = new byte[w * 3];
-    }
-    for (int y = 0; y < h; y++) {
-      view.ptr(y).get(pixels, 0, w * 3);
-      int base = offset + (k * h + y) * w;
-      for (int x = 0; x < w; x++) {
-        int p = x * 3;
-        // OpenCV decodes to BGR; the model reads RGB
-        out[base + x] = (pixels[p + 2] & 0xFF) * scaleR - offsetR;
-        out[base + plane + x] = (pixels[p + 1] & 0xFF) * scaleG - offsetG;
-        out[base + 2 * plane + x] = (pixels[p] & 0xFF) * scaleB - offsetB;
-      }
+    int base = offset + k * h * w;
+    for (int i = 0, p = 0; i < h * w; i++, p += 3) {
+      // OpenCV decodes to BGR; the model reads RGB
+      out[base + i] = (pixels[p + 2] & 0xFF) * scaleR - offsetR;
+      out[base + plane + i] = (pixels[p + 1] & 0xFF) * scaleG - offsetG;
+      out[base + 2 * plane + i] = (pixels[p] & 0xFF) * scaleB - offsetB;
     }
   }
 

@@ -9,6 +9,7 @@ import io.actionstream.inference.clip.ClipState;
 import io.actionstream.inference.clip.ClipState.PendingClip;
 import io.actionstream.inference.event.EventFactory;
 import io.actionstream.inference.image.FramePreprocessor;
+import io.actionstream.inference.image.PreparedFrames;
 import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.model.ModelSpec;
 import io.actionstream.inference.swap.ModelHolder;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * filled and complete clips waiting for their event) and {@code clip-frames} (one entry per
  * frame). A clip leaves the state in the same transaction as its event, so a crash neither
  * loses an event (the clip is still in the restored state and is submitted again) nor
- * duplicates one (the event and the removal commit together).
+ * duplicates one (the event and the removal commit together). Besides the stores, each frame's
+ * prepared pixels wait in memory for its clip, so its JPEG is decoded only once, by validation.
  */
 final class ClipProcessor implements Processor<String, Object, String, byte[]> {
 
@@ -60,6 +62,7 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
   private final InferenceMetrics metrics;
   private final Duration punctuation;
   private final FramePreprocessor preprocessor = new FramePreprocessor();
+  private final PreparedFrames prepared = new PreparedFrames();
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> states;
@@ -95,8 +98,14 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
 
   @Override
   public void process(Record<String, Object> record) {
-    Frame frame = ValidationProcessor.frameOf(record.value());
-    String camera = record.key();
+    try (DecodedFrame decoded = ValidationProcessor.decodedOf(record.value())) {
+      add(record.key(), decoded);
+    }
+    drain();
+  }
+
+  private void add(String camera, DecodedFrame decoded) {
+    Frame frame = decoded.frame();
     byte[] stored = states.get(camera);
     ClipState state = stored != null ? ClipState.parse(stored) : new ClipState();
     List<Long> before = new ArrayList<>(state.partial());
@@ -107,7 +116,6 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
         clipFrames, hop > 0 ? hop : clipFrames);
     if (outcome == ClipAssembler.Outcome.DUPLICATE) {
       metrics.ignored("duplicate");
-      drain();
       return;
     }
     switch (outcome) {
@@ -120,13 +128,25 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
         // appended, first frame or a completed clip: nothing was thrown away
       }
     }
-    frames.put(frameKey(camera, frame.getSessionId(), frame.getSequenceNumber()), frame.toByteArray());
+    String key = frameKey(camera, frame.getSessionId(), frame.getSequenceNumber());
+    frames.put(key, frame.toByteArray());
+    prepare(key, decoded);
     forgetUnreferenced(camera, state, beforeSession, before);
     states.put(camera, state.serialize());
     for (PendingClip clip : state.ready().subList(readyBefore, state.ready().size())) {
       submit(camera, clip);
     }
-    drain();
+  }
+
+  /** Keeps the frame's prepared pixels for its clip; without them, the clip decodes the frame again. */
+  private void prepare(String key, DecodedFrame decoded) {
+    ModelSpec spec = models.current().spec();
+    try {
+      prepared.put(key, spec, preprocessor.prepare(decoded.image(), decoded.frame(), spec));
+    } catch (RuntimeException e) {
+      log.warn("Frame {} of camera '{}' could not be prepared on arrival ({}); its clip will decode it again",
+          decoded.frame().getSequenceNumber(), decoded.frame().getCameraId(), e.getMessage());
+    }
   }
 
   private void submit(String camera, PendingClip clip) {
@@ -135,20 +155,28 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
       return;
     }
     List<Frame> clipFrames = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     try {
       for (long sequence : clip.sequences()) {
-        byte[] bytes = frames.get(frameKey(camera, clip.sessionId(), sequence));
+        String key = frameKey(camera, clip.sessionId(), sequence);
+        byte[] bytes = frames.get(key);
         if (bytes == null) {
           throw new IllegalStateException("frame " + sequence + " is missing from the store");
         }
         clipFrames.add(Frame.parseFrom(bytes));
+        keys.add(key);
       }
       ModelSpec spec = models.current().spec();
       float[] tensor = null;
       if (clipFrames.size() == spec.frames()) {
         tensor = scheduler.tensor(spec.clipValues());
         for (int k = 0; k < clipFrames.size(); k++) {
-          preprocessor.write(clipFrames.get(k), spec, tensor, 0, k);
+          byte[] pixels = prepared.get(keys.get(k), spec);
+          if (pixels != null) {
+            FramePreprocessor.normalize(pixels, spec, tensor, 0, k);
+          } else {
+            preprocessor.write(clipFrames.get(k), spec, tensor, 0, k);
+          }
         }
       }
       pending.put(id, new Pending(camera, clip, clipFrames, scheduler.submit(new ClipInput(clipFrames, tensor, spec))));
@@ -205,7 +233,9 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
   private void forgetUnreferenced(String camera, ClipState state, String session, List<Long> sequences) {
     for (long sequence : sequences) {
       if (!state.references(session, sequence)) {
-        frames.delete(frameKey(camera, session, sequence));
+        String key = frameKey(camera, session, sequence);
+        frames.delete(key);
+        prepared.remove(key);
       }
     }
   }
@@ -219,6 +249,7 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
     // Answers still on their way are dropped; their clips stay in the state and are submitted
     // again by whichever instance takes the task over.
     pending.clear();
+    prepared.clear();
     preprocessor.close();
   }
 }

@@ -11,23 +11,27 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Decides whether a record of the frames topic is a usable frame: cheap checks first (parse,
- * identity, declared sizes, geometry, timestamps), a full JPEG decode last. Hostile input of
- * any kind ends in a {@link Result} with a reason, never in an exception.
+ * identity, declared sizes, geometry, timestamps), the JPEG decode last. A usable frame comes
+ * with its decoded image, so nothing decodes it a second time. Hostile input of any kind ends in
+ * a {@link Result} with a reason, never in an exception.
  */
 public final class FrameValidator {
 
-  /** A usable frame, or the reason and a detail for the dead-letter topic. */
-  public record Result(Frame frame, DlqReason reason, String detail) {
+  /**
+   * A usable frame with its decoded image (BGR, owned by the receiver, who closes it), or the
+   * reason and a detail for the dead-letter topic.
+   */
+  public record Result(Frame frame, Mat image, DlqReason reason, String detail) {
     public boolean valid() {
       return frame != null;
     }
 
-    static Result ok(Frame frame) {
-      return new Result(frame, null, null);
+    static Result ok(Frame frame, Mat image) {
+      return new Result(frame, image, null, null);
     }
 
     static Result bad(DlqReason reason, String detail) {
-      return new Result(null, reason, detail);
+      return new Result(null, null, reason, detail);
     }
   }
 
@@ -92,19 +96,16 @@ public final class FrameValidator {
     if (frame.getCaptureTimeUs() <= 0 || frame.getCaptureTimeUs() > nowUs + futureTolerance.toNanos() / 1_000) {
       return Result.bad(DlqReason.BAD_TIMESTAMP, "capture time " + frame.getCaptureTimeUs() + " us is missing or in the future");
     }
-    Mat image = FramePreprocessor.decodeQuarter(frame);
+    Mat image = FramePreprocessor.decode(frame);
     if (image == null) {
       return Result.bad(DlqReason.UNDECODABLE_IMAGE, "the image is not a decodable JPEG");
     }
-    try {
-      if (image.cols() != (width + 3) / 4 || image.rows() != (height + 3) / 4) {
-        return Result.bad(DlqReason.UNDECODABLE_IMAGE, "the JPEG is about " + 4 * image.cols() + "x" + 4 * image.rows()
-            + ", the frame says " + width + "x" + height);
-      }
-    } finally {
+    if (image.cols() != width || image.rows() != height) {
+      String detail = "the JPEG is " + image.cols() + "x" + image.rows() + ", the frame says " + width + "x" + height;
       image.close();
+      return Result.bad(DlqReason.UNDECODABLE_IMAGE, detail);
     }
-    return Result.ok(frame);
+    return Result.ok(frame, image);
   }
 
   /** An empty region means "not recorded" and is fine; a recorded one must fit. */

@@ -1,15 +1,14 @@
 package io.actionstream.inference.topology;
 
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.schemas.v1.Frame;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * First step of the topology: usable frames go on to clip assembly (parsed), anything else goes
- * to the dead-letter topic unchanged, with the reason and a detail in its headers.
+ * First step of the topology: usable frames go on to clip assembly (parsed and decoded), anything
+ * else goes to the dead-letter topic unchanged, with the reason and a detail in its headers.
  */
 final class ValidationProcessor implements Processor<String, byte[], String, Object> {
 
@@ -35,7 +34,7 @@ final class ValidationProcessor implements Processor<String, byte[], String, Obj
     metrics.frameConsumed();
     FrameValidator.Result result = validator.validate(record.key(), record.value());
     if (result.valid()) {
-      context.forward(record.<Object>withValue(result.frame()), InferenceTopology.CLIPS);
+      context.forward(record.<Object>withValue(new DecodedFrame(result.frame(), result.image())), InferenceTopology.CLIPS);
       return;
     }
     metrics.deadLettered(result.reason().label());
@@ -47,7 +46,7 @@ final class ValidationProcessor implements Processor<String, byte[], String, Obj
   }
 
   /** Narrows the value type for the processor graph; frames are already validated. */
-  static Frame frameOf(Object value) {
-    return (Frame) value;
+  static DecodedFrame decodedOf(Object value) {
+    return (DecodedFrame) value;
   }
 }

@@ -23,6 +23,11 @@ class FrameValidatorTest {
     FrameValidator.Result result = validator.validate("cam", good.toByteArray());
     assertThat(result.valid()).isTrue();
     assertThat(result.frame()).isEqualTo(good);
+    try (var image = result.image()) {
+      assertThat(image.cols()).as("decoded at full size, once, for clip assembly").isEqualTo(good.getWidth());
+      assertThat(image.rows()).isEqualTo(good.getHeight());
+      assertThat(image.channels()).isEqualTo(3);
+    }
   }
 
   @Test

@@ -1,0 +1,16 @@
+package io.actionstream.inference.topology;
+
+import io.actionstream.schemas.v1.Frame;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * A validated frame on its way from validation to clip assembly, with the image validation
+ * decoded; whoever receives it closes it, which frees the image.
+ */
+record DecodedFrame(Frame frame, Mat image) implements AutoCloseable {
+
+  @Override
+  public void close() {
+    image.close();
+  }
+}
