@@ -1,0 +1,67 @@
+package io.actionstream.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CpuUseTest {
+
+  @Test
+  void threadsAreToldApartByTheirNames() {
+    assertThat(CpuUse.part("onnx-runtime-2")).isEqualTo(CpuUse.ONNX_RUNTIME);
+    assertThat(CpuUse.part("inference-batcher-1")).isEqualTo(CpuUse.BATCHING);
+    assertThat(CpuUse.part("bench-5c0e0a4e-9d8f-4c1b-8f6e-0a1b2c3d4e5f-StreamThread-1")).isEqualTo(CpuUse.STREAM_THREADS);
+    assertThat(CpuUse.part("kafka-producer-network-thread | bench-5c0e0a4e-StreamThread-2-producer")).isEqualTo(CpuUse.PRODUCERS);
+    assertThat(CpuUse.part("data-plane-kafka-request-handler-3")).isEqualTo(CpuUse.BROKER);
+    assertThat(CpuUse.part("TxnMarkerSenderThread-1")).isEqualTo(CpuUse.BROKER);
+    assertThat(CpuUse.part("kafka-producer-network-thread | actionstream-ingest")).isEqualTo(CpuUse.OTHER);
+    assertThat(CpuUse.part("main")).isEqualTo(CpuUse.OTHER);
+  }
+
+  @Test
+  void cpuBurntByAThreadIsCountedInItsPart() throws InterruptedException {
+    CpuUse before = CpuUse.now();
+    Thread burner = new Thread(() -> {
+      var threads = ManagementFactory.getThreadMXBean();
+      double sink = 0;
+      while (threads.getCurrentThreadCpuTime() < 200_000_000L) {
+        sink += Math.sqrt(sink + 1);
+      }
+      assertThat(sink).isPositive();
+    }, "onnx-runtime-test");
+    burner.start();
+    // sampled while the thread is alive: an ended thread's time is no longer reported
+    Thread.sleep(50);
+    CpuUse during = null;
+    while (burner.isAlive()) {
+      during = CpuUse.now();
+      Thread.sleep(20);
+    }
+    CpuUse used = during.since(before);
+    assertThat(used.nanosByPart().get(CpuUse.ONNX_RUNTIME)).isGreaterThan(100_000_000L);
+    assertThat(used.processNanos()).isGreaterThanOrEqualTo(used.nanosByPart().get(CpuUse.ONNX_RUNTIME));
+  }
+
+  @Test
+  void theReportSaysWhatTheSplitAllows() {
+    // one second in which ONNX Runtime used one core, stream threads half of one, the JVM half
+    CpuUse start = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 0L, CpuUse.STREAM_THREADS, 0L), 0, 0);
+    CpuUse end = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 1_000_000_000L, CpuUse.STREAM_THREADS, 500_000_000L), 2_000_000_000L,
+        1_000_000_000L);
+    CpuUse cpu = end.since(start);
+    assertThat(cpu.cores(CpuUse.JVM)).isCloseTo(0.5, within(1e-9));
+    assertThat(cpu.totalCores()).isCloseTo(2.0, within(1e-9));
+
+    // 50 clips/s: 20 ms of ONNX Runtime and 20 ms of everything else per clip; 2 cores -> 50 clips/s at most
+    List<String> lines = InferenceBenchmark.cpuReport(new InferenceBenchmark.PipelineRun(50, cpu), 100, 2);
+    assertThat(lines).contains("| ONNX Runtime | 1.00 | 20.0 |", "| " + CpuUse.STREAM_THREADS + " | 0.50 | 10.0 |",
+        "| " + CpuUse.JVM + " | 0.50 | 10.0 |");
+    // 0.8x of 100 clips/s on 2 cores leaves 25 ms per clip, 20 of them for ONNX Runtime
+    assertThat(lines.get(lines.size() - 1)).contains("ONNX Runtime takes 20.0 ms", "everything else 20.0 ms",
+        "at most 50 clips/s (0.50x of bare)", "within 5.0 ms per clip");
+  }
+}
