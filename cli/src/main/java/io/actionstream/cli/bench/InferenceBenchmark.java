@@ -77,6 +77,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
   @Option(names = "--pipeline-cameras", defaultValue = "16", description = "Cameras whose frames are loaded for (2) (default: ${DEFAULT-VALUE}).")
   int pipelineCameras;
 
+  @Option(names = "--frame-size", defaultValue = "224",
+      description = "Width and height the cameras are ingested at, as the ingest's width/height (default: ${DEFAULT-VALUE}, the ingest's default).")
+  int frameSize;
+
   @Option(names = "--clips-per-camera", defaultValue = "30", description = "Clips per camera for (2) (default: ${DEFAULT-VALUE}).")
   int clipsPerCamera;
 
@@ -144,8 +148,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
     PipelineRun measured = pipelineThroughput(modelFile, video);
     double pipeline = measured.clipsPerSecond();
     report.add(String.format(Locale.ROOT,
-        "| inference pipeline via Kafka (%d cameras' frames loaded, batch up to %d, %d stream threads) | %.1f | %.1f |",
-        pipelineCameras, maxBatch, threads(), pipeline, pipeline * gflops));
+        "| inference pipeline via Kafka (%d cameras' %dx%d frames loaded, batch up to %d, %d stream threads) | %.1f | %.1f |",
+        pipelineCameras, frameSize, frameSize, maxBatch, threads(), pipeline, pipeline * gflops));
     report.add("");
     report.add(String.format(Locale.ROOT, "Pipeline / bare ONNX Runtime at batch %d: %.2fx.", maxBatch, pipeline / bare[2]));
     report.add("");
@@ -374,13 +378,14 @@ public final class InferenceBenchmark implements Callable<Integer> {
   }
 
   /** Ingest of cameras {@code cam-FROM} to {@code cam-(TO-1)}, all playing the video. */
-  private static com.fasterxml.jackson.databind.node.ObjectNode ingest(EmbeddedKafkaBroker broker, Path video, int from, int to,
+  private com.fasterxml.jackson.databind.node.ObjectNode ingest(EmbeddedKafkaBroker broker, Path video, int from, int to,
       boolean realtime) {
     var tree = IngestConfigReader.emptyTree();
     tree.putObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
     tree.put("metricsPort", -1);
     tree.put("topicPartitions", 8);
-    tree.putObject("defaults").put("fps", CAMERA_FPS).put("realtime", realtime).put("loop", realtime);
+    tree.putObject("defaults").put("fps", CAMERA_FPS).put("realtime", realtime).put("loop", realtime)
+        .put("width", frameSize).put("height", frameSize);
     var list = tree.putArray("cameras");
     for (int i = from; i < to; i++) {
       list.addObject().put("id", "cam-" + i).put("uri", video.toAbsolutePath().toString());
