@@ -64,4 +64,12 @@ class CpuUseTest {
     assertThat(lines.get(lines.size() - 1)).contains("ONNX Runtime takes 20.0 ms", "everything else 20.0 ms",
         "at most 50 clips/s (0.50x of bare)", "within 5.0 ms per clip");
   }
+
+  @Test
+  void aRunTooShortToSplitSaysSoInsteadOfATable() {
+    CpuUse start = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 0L), 0, 0);
+    CpuUse end = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 10_000_000L), 50_000_000L, 20_000_000L);
+    List<String> lines = InferenceBenchmark.cpuReport(new InferenceBenchmark.PipelineRun(50, end.since(start)), 100, 2);
+    assertThat(lines).singleElement().asString().contains("not split", "within 0.02 s", "--clips-per-camera");
+  }
 }

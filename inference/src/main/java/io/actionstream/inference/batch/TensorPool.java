@@ -4,9 +4,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Clip tensors (2.4 MB each at 16x112x112) handed back once the batching thread has copied them
+ * Clip tensors (2.4 MB each at 16x112x112) handed back once a batching worker has copied them
  * into its batch, so that a busy pipeline reuses a few arrays instead of allocating one per clip.
- * Stream threads take, the batching thread gives back; a tensor of another size (a model with a
+ * Stream threads take, the batching workers give back; a tensor of another size (a model with a
  * different input) is simply dropped.
  */
 final class TensorPool {
