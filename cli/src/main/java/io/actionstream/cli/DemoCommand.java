@@ -3,7 +3,7 @@ package io.actionstream.cli;
 import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.inference.InferenceConfig;
 import io.actionstream.inference.InferenceService;
-import io.actionstream.inference.model.ExecutionProvider;
+import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.schemas.v1.ActionEvent;
@@ -87,10 +87,8 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (StopSignal stop = new StopSignal(); EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
-      InferenceConfig inferenceConfig = new InferenceConfig(kafka, "actionstream-demo", "frames", "action-events", "frames-dlq",
-          "model-releases", modelFile, "student", ExecutionProvider.parse(provider), 8, Duration.ofMillis(20), 0, 2,
-          Math.max(1, Runtime.getRuntime().availableProcessors()), 3, false, 4096, Duration.ofMinutes(10), 4, null,
-          inferenceMetricsPort).validate();
+      InferenceConfig inferenceConfig = InferenceConfig.builder(kafka).applicationId("actionstream-demo").modelFile(modelFile)
+          .provider(ExecutionProvider.parse(provider)).metricsPort(inferenceMetricsPort).build().validate();
       try (InferenceService inference = InferenceService.start(inferenceConfig);
           IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingestTree(broker, videoFile)));
           KafkaConsumer<String, byte[]> consumer = eventConsumer(broker)) {

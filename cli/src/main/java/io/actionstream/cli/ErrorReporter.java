@@ -34,7 +34,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
       err.println("actionstream " + command.getCommandName() + ": data error: " + e.getMessage());
       return CONFIG_ERROR;
     }
-    if (e instanceof io.actionstream.inference.model.ModelRefusedException refused) {
+    if (e instanceof io.actionstream.model.ModelRefusedException refused) {
       err.println("actionstream " + command.getCommandName() + ": the model cannot serve (" + refused.reason().label() + "): "
           + e.getMessage());
       return CONFIG_ERROR;

@@ -2,7 +2,7 @@ package io.actionstream.cli;
 
 import io.actionstream.inference.InferenceConfig;
 import io.actionstream.inference.InferenceService;
-import io.actionstream.inference.model.ExecutionProvider;
+import io.actionstream.model.runtime.ExecutionProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -75,6 +75,10 @@ final class InferCommand implements Callable<Integer> {
   @Option(names = "--gap-tolerance", defaultValue = "2", description = "Missing frames a clip may skip before it restarts (default: ${DEFAULT-VALUE}).")
   int gapTolerance;
 
+  @Option(names = "--frame-rate-tolerance", defaultValue = "0.25", paramLabel = "SHARE",
+      description = "How far a clip's frame rate may be from the model's (0.25 = 25%%) before the clip goes to the dead-letter topic (default: ${DEFAULT-VALUE}).")
+  double frameRateTolerance;
+
   @Option(names = "--stream-threads", description = "Kafka Streams threads (default: the number of cores).")
   Integer streamThreads;
 
@@ -120,10 +124,15 @@ final class InferCommand implements Callable<Integer> {
     Map<String, String> kafka = new LinkedHashMap<>(kafkaProperties);
     kafka.put("bootstrap.servers", servers);
     try {
-      return new InferenceConfig(kafka, applicationId, framesTopic, eventsTopic, deadLetterTopic, noFollow ? null : releasesTopic,
-          model, modelName, ExecutionProvider.parse(provider), maxBatch, maxWait, hop, gapTolerance,
-          streamThreads != null ? streamThreads : Math.max(1, Runtime.getRuntime().availableProcessors()), topK, attentionMap,
-          4096, Duration.ofMinutes(10), partitions, stateDir, metricsPort).validate();
+      InferenceConfig.Builder config = InferenceConfig.builder(kafka).applicationId(applicationId).framesTopic(framesTopic)
+          .eventsTopic(eventsTopic).deadLetterTopic(deadLetterTopic).releasesTopic(noFollow ? null : releasesTopic).modelFile(model)
+          .modelName(modelName).provider(ExecutionProvider.parse(provider)).maxBatch(maxBatch).maxWait(maxWait).hop(hop)
+          .gapTolerance(gapTolerance).frameRateTolerance(frameRateTolerance).topK(topK).includeAttentionMap(attentionMap)
+          .topicPartitions(partitions).stateDir(stateDir).metricsPort(metricsPort);
+      if (streamThreads != null) {
+        config.streamThreads(streamThreads);
+      }
+      return config.build().validate();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -1,12 +1,14 @@
 package io.actionstream.inference;
 
-import io.actionstream.inference.model.ExecutionProvider;
+import io.actionstream.model.runtime.ExecutionProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * Everything the inference service needs, checked once at start-up (see {@link #validate}).
+ * Built by name: {@code InferenceConfig.builder(kafka).modelFile(path).maxBatch(4).build()}, every
+ * setting not named keeping the default listed here.
  *
  * @param kafka Kafka client properties, passed to Streams, the producer and consumers
  *     (bootstrap.servers, security.protocol, ssl.*, sasl.*, ...)
@@ -22,6 +24,8 @@ import java.util.Map;
  * @param maxWait longest a clip waits for its batch to fill
  * @param hop frames between the starts of consecutive clips; 0 for the clip length (no overlap)
  * @param gapTolerance missing frames a clip may skip over before it is restarted
+ * @param frameRateTolerance how far (a share, 0.25 = 25%) a clip's measured frame rate may be from
+ *     the model's before the clip is refused to the dead-letter topic
  * @param streamThreads Kafka Streams threads (they decode and prepare clips in parallel)
  * @param topK labels per event
  * @param includeAttentionMap whether events carry the coarse attention map
@@ -45,6 +49,7 @@ public record InferenceConfig(
     Duration maxWait,
     int hop,
     int gapTolerance,
+    double frameRateTolerance,
     int streamThreads,
     int topK,
     boolean includeAttentionMap,
@@ -58,11 +63,163 @@ public record InferenceConfig(
     kafka = Map.copyOf(kafka);
   }
 
-  /** Defaults for everything but Kafka and the model. */
-  public static InferenceConfig defaults(Map<String, String> kafka, Path modelFile) {
-    return new InferenceConfig(kafka, "actionstream-inference", "frames", "action-events", "frames-dlq", "model-releases",
-        modelFile, "student", ExecutionProvider.AUTO, 8, Duration.ofMillis(20), 0, 2,
-        Math.max(1, Runtime.getRuntime().availableProcessors()), 3, false, 4096, Duration.ofMinutes(10), 4, null, 9402);
+  /** A builder with every default; {@code kafka} needs at least bootstrap.servers. */
+  public static Builder builder(Map<String, String> kafka) {
+    return new Builder(kafka);
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(kafka).applicationId(applicationId).framesTopic(framesTopic).eventsTopic(eventsTopic)
+        .deadLetterTopic(deadLetterTopic).releasesTopic(releasesTopic).modelFile(modelFile).modelName(modelName).provider(provider)
+        .maxBatch(maxBatch).maxWait(maxWait).hop(hop).gapTolerance(gapTolerance).frameRateTolerance(frameRateTolerance)
+        .streamThreads(streamThreads).topK(topK).includeAttentionMap(includeAttentionMap).maxFrameDimension(maxFrameDimension)
+        .futureTolerance(futureTolerance).topicPartitions(topicPartitions).stateDir(stateDir).metricsPort(metricsPort);
+  }
+
+  /** Names every setting of an {@link InferenceConfig}; see the record's parameters for what each means. */
+  public static final class Builder {
+    private final Map<String, String> kafka;
+    private String applicationId = "actionstream-inference";
+    private String framesTopic = "frames";
+    private String eventsTopic = "action-events";
+    private String deadLetterTopic = "frames-dlq";
+    private String releasesTopic = "model-releases";
+    private Path modelFile;
+    private String modelName = "student";
+    private ExecutionProvider provider = ExecutionProvider.AUTO;
+    private int maxBatch = 8;
+    private Duration maxWait = Duration.ofMillis(20);
+    private int hop;
+    private int gapTolerance = 2;
+    private double frameRateTolerance = 0.25;
+    private int streamThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private int topK = 3;
+    private boolean includeAttentionMap;
+    private int maxFrameDimension = 4096;
+    private Duration futureTolerance = Duration.ofMinutes(10);
+    private int topicPartitions = 4;
+    private Path stateDir;
+    private int metricsPort = 9402;
+
+    private Builder(Map<String, String> kafka) {
+      this.kafka = Map.copyOf(kafka);
+    }
+
+    public Builder applicationId(String value) {
+      applicationId = value;
+      return this;
+    }
+
+    public Builder framesTopic(String value) {
+      framesTopic = value;
+      return this;
+    }
+
+    public Builder eventsTopic(String value) {
+      eventsTopic = value;
+      return this;
+    }
+
+    public Builder deadLetterTopic(String value) {
+      deadLetterTopic = value;
+      return this;
+    }
+
+    /** Null: follow no releases. */
+    public Builder releasesTopic(String value) {
+      releasesTopic = value;
+      return this;
+    }
+
+    /** Null: start with the newest release. */
+    public Builder modelFile(Path value) {
+      modelFile = value;
+      return this;
+    }
+
+    public Builder modelName(String value) {
+      modelName = value;
+      return this;
+    }
+
+    public Builder provider(ExecutionProvider value) {
+      provider = value;
+      return this;
+    }
+
+    public Builder maxBatch(int value) {
+      maxBatch = value;
+      return this;
+    }
+
+    public Builder maxWait(Duration value) {
+      maxWait = value;
+      return this;
+    }
+
+    public Builder hop(int value) {
+      hop = value;
+      return this;
+    }
+
+    public Builder gapTolerance(int value) {
+      gapTolerance = value;
+      return this;
+    }
+
+    public Builder frameRateTolerance(double value) {
+      frameRateTolerance = value;
+      return this;
+    }
+
+    public Builder streamThreads(int value) {
+      streamThreads = value;
+      return this;
+    }
+
+    public Builder topK(int value) {
+      topK = value;
+      return this;
+    }
+
+    public Builder includeAttentionMap(boolean value) {
+      includeAttentionMap = value;
+      return this;
+    }
+
+    public Builder maxFrameDimension(int value) {
+      maxFrameDimension = value;
+      return this;
+    }
+
+    public Builder futureTolerance(Duration value) {
+      futureTolerance = value;
+      return this;
+    }
+
+    public Builder topicPartitions(int value) {
+      topicPartitions = value;
+      return this;
+    }
+
+    /** Null: a temporary folder. */
+    public Builder stateDir(Path value) {
+      stateDir = value;
+      return this;
+    }
+
+    public Builder metricsPort(int value) {
+      metricsPort = value;
+      return this;
+    }
+
+    /** The configuration, not yet validated (the service validates it when it starts). */
+    public InferenceConfig build() {
+      return new InferenceConfig(kafka, applicationId, framesTopic, eventsTopic, deadLetterTopic, releasesTopic, modelFile, modelName,
+          provider, maxBatch, maxWait, hop, gapTolerance, frameRateTolerance, streamThreads, topK, includeAttentionMap,
+          maxFrameDimension, futureTolerance, topicPartitions, stateDir, metricsPort);
+    }
   }
 
   /** Checks every setting; the message names the first one at fault. */
@@ -82,6 +239,8 @@ public record InferenceConfig(
     check(!maxWait.isNegative() && maxWait.compareTo(Duration.ofSeconds(10)) <= 0, "max wait must be between 0 and 10 s, got " + maxWait);
     check(hop >= 0, "hop must not be negative, got " + hop);
     check(gapTolerance >= 0, "gap tolerance must not be negative, got " + gapTolerance);
+    check(frameRateTolerance > 0 && frameRateTolerance <= 10, "frame rate tolerance must be above 0 and at most 10, got "
+        + frameRateTolerance);
     check(streamThreads >= 1 && streamThreads <= 256, "stream threads must be between 1 and 256, got " + streamThreads);
     check(topK >= 1, "top-k must be at least 1, got " + topK);
     check(maxFrameDimension >= 16, "max frame dimension must be at least 16, got " + maxFrameDimension);

@@ -1,12 +1,12 @@
 package io.actionstream.inference;
 
-import io.actionstream.inference.attention.AttentionBoxes;
+import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.inference.batch.BatchScheduler;
 import io.actionstream.inference.event.EventFactory;
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.inference.model.ModelRefusedException;
-import io.actionstream.inference.model.RefusalReason;
-import io.actionstream.inference.model.StudentModel;
+import io.actionstream.model.ModelRefusedException;
+import io.actionstream.model.RefusalReason;
+import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.inference.swap.ArtifactFetcher;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.inference.swap.ReleaseWatcher;
@@ -94,7 +94,7 @@ public final class InferenceService implements AutoCloseable {
     FrameValidator validator = new FrameValidator(config.maxFrameDimension(), config.futureTolerance(), Clock.systemUTC());
     var topology = InferenceTopology.build(
         new InferenceTopology.Topics(config.framesTopic(), config.eventsTopic(), config.deadLetterTopic()),
-        new InferenceTopology.Clipping(config.hop(), config.gapTolerance(), Duration.ofMillis(10)),
+        new InferenceTopology.Clipping(config.hop(), config.gapTolerance(), config.frameRateTolerance(), Duration.ofMillis(10)),
         validator, models, scheduler, events, metrics);
 
     Path temporary = null;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.actionstream.broker.EmbeddedKafkaBroker;
-import io.actionstream.inference.model.ModelRefusedException;
-import io.actionstream.inference.model.RefusalReason;
-import io.actionstream.inference.model.TinyOnnx;
+import io.actionstream.model.ModelRefusedException;
+import io.actionstream.model.RefusalReason;
+import io.actionstream.model.runtime.TinyOnnx;
 import io.actionstream.schemas.v1.ActionEvent;
 import java.io.File;
 import java.net.URI;
@@ -51,10 +51,9 @@ class InferenceServiceTest {
   static void runOnce() throws Exception {
     broker = EmbeddedKafkaBroker.start();
     model = Files.write(dir.resolve("tiny.onnx"), new TinyOnnx().build());
-    InferenceConfig config = InferenceConfig.defaults(Map.of("bootstrap.servers", broker.bootstrapServers()), model);
-    config = new InferenceConfig(config.kafka(), "svc-test", config.framesTopic(), config.eventsTopic(), config.deadLetterTopic(),
-        config.releasesTopic(), model, "tiny", config.provider(), 4, Duration.ofMillis(10), 0, 2, 2, 3, false, 4096,
-        Duration.ofMinutes(10), 2, dir.resolve("state"), 0);
+    InferenceConfig config = InferenceConfig.builder(Map.of("bootstrap.servers", broker.bootstrapServers())).applicationId("svc-test")
+        .modelFile(model).modelName("tiny").maxBatch(4).maxWait(Duration.ofMillis(10)).streamThreads(2).topicPartitions(2)
+        .stateDir(dir.resolve("state")).metricsPort(0).build();
     try (InferenceService service = InferenceService.start(config);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
             new StringSerializer(), new ByteArraySerializer())) {
@@ -114,7 +113,7 @@ class InferenceServiceTest {
   @Test
   void aModelThatCannotServeStopsTheStartWithTheReason() throws Exception {
     Path broken = Files.writeString(dir.resolve("broken.onnx"), "not a model");
-    InferenceConfig config = InferenceConfig.defaults(Map.of("bootstrap.servers", broker.bootstrapServers()), broken);
+    InferenceConfig config = InferenceConfig.builder(Map.of("bootstrap.servers", broker.bootstrapServers())).modelFile(broken).build();
     assertThatThrownBy(() -> InferenceService.start(config))
         .isInstanceOf(ModelRefusedException.class)
         .satisfies(e -> assertThat(((ModelRefusedException) e).reason()).isEqualTo(RefusalReason.NOT_ONNX))
@@ -123,10 +122,11 @@ class InferenceServiceTest {
 
   @Test
   void aBadSettingIsNamedAtStart() {
-    InferenceConfig config = InferenceConfig.defaults(Map.of("bootstrap.servers", broker.bootstrapServers()), model);
-    InferenceConfig bad = new InferenceConfig(config.kafka(), config.applicationId(), "frames", "action events", "dlq", null, model,
-        "tiny", config.provider(), 8, Duration.ofMillis(20), 0, 2, 1, 3, false, 4096, Duration.ofMinutes(10), 1, null, -1);
-    assertThatThrownBy(bad::validate).hasMessage("events topic: 'action events' is not a valid topic name");
+    InferenceConfig.Builder config = InferenceConfig.builder(Map.of("bootstrap.servers", broker.bootstrapServers())).modelFile(model);
+    assertThatThrownBy(config.eventsTopic("action events").build()::validate)
+        .hasMessage("events topic: 'action events' is not a valid topic name");
+    assertThatThrownBy(config.eventsTopic("action-events").frameRateTolerance(0).build()::validate)
+        .hasMessage("frame rate tolerance must be above 0 and at most 10, got 0.0");
   }
 
   private static List<ConsumerRecord<String, byte[]>> read(String topic, int count) {

@@ -7,9 +7,9 @@ import io.actionstream.ingest.camera.GrabbedImage;
 import io.actionstream.ingest.camera.SourceFormat;
 import io.actionstream.ingest.config.CameraConfig;
 import io.actionstream.ingest.config.CameraSettings;
-import io.actionstream.ingest.image.JpegFrameEncoder;
-import io.actionstream.ingest.image.PixelRect;
-import io.actionstream.ingest.image.ResizePlan;
+import io.actionstream.model.frame.JpegFrameEncoder;
+import io.actionstream.model.frame.PixelRect;
+import io.actionstream.model.frame.ResizePlan;
 import io.actionstream.ingest.metrics.IngestMetrics.CameraMetrics;
 import io.actionstream.ingest.metrics.IngestMetrics.DropReason;
 import io.actionstream.ingest.publish.FramePublisher;
@@ -291,33 +291,10 @@ final class CameraWorker implements Runnable {
   }
 
   private Frame geometryOf(ResizePlan plan) {
-    return Frame.newBuilder()
-        .setCameraId(config.id())
-        .setSessionId(sessionId)
-        .setEncoding(ImageEncoding.IMAGE_ENCODING_JPEG)
-        .setWidth(plan.width())
-        .setHeight(plan.height())
-        .setSourceWidth(plan.sourceWidth())
-        .setSourceHeight(plan.sourceHeight())
-        .setResizeMode(
-            switch (plan.mode()) {
-              case STRETCH -> ResizeMode.RESIZE_MODE_STRETCH;
-              case CROP -> ResizeMode.RESIZE_MODE_CROP;
-              case FIT -> ResizeMode.RESIZE_MODE_FIT;
-            })
-        .setSourceRegion(region(plan.sourceRegion()))
-        .setImageRegion(region(plan.imageRegion()))
-        .build();
+    return plan.describe(Frame.newBuilder().setCameraId(config.id()).setSessionId(sessionId)).build();
   }
 
-  private static Region region(PixelRect rect) {
-    return Region.newBuilder()
-        .setX(rect.x())
-        .setY(rect.y())
-        .setWidth(rect.width())
-        .setHeight(rect.height())
-        .build();
-  }
+
 
   private static long nowMicros() {
     Instant now = Instant.now();

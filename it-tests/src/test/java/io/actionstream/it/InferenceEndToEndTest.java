@@ -7,7 +7,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.inference.InferenceConfig;
 import io.actionstream.inference.InferenceService;
-import io.actionstream.inference.model.ExecutionProvider;
+import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.schemas.v1.ActionEvent;
@@ -150,9 +150,9 @@ class InferenceEndToEndTest {
   // -- helpers
 
   private InferenceConfig inferenceConfig(Path model) {
-    return new InferenceConfig(Map.of("bootstrap.servers", broker.bootstrapServers()), "it-" + UUID.randomUUID(), "frames",
-        "action-events", "frames-dlq", "model-releases", model, "student", ExecutionProvider.CPU, 8, Duration.ofMillis(20), 0, 2,
-        2, 3, false, 4096, Duration.ofMinutes(10), 2, dir.resolve("state-" + UUID.randomUUID()), -1).validate();
+    return InferenceConfig.builder(Map.of("bootstrap.servers", broker.bootstrapServers())).applicationId("it-" + UUID.randomUUID())
+        .modelFile(model).provider(ExecutionProvider.CPU).streamThreads(2).topicPartitions(2)
+        .stateDir(dir.resolve("state-" + UUID.randomUUID())).metricsPort(-1).build().validate();
   }
 
   private io.actionstream.ingest.config.IngestConfig ingestConfig(Path video, boolean realtime, boolean loop) {

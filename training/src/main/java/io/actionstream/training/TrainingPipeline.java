@@ -1,9 +1,12 @@
 package io.actionstream.training;
 
-import io.actionstream.schemas.v1.InputSpec;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.frame.FrameEncodings;
 import io.actionstream.schemas.v1.ModelRelease;
 import io.actionstream.training.dataset.ClipSampler;
 import io.actionstream.training.dataset.ClipSpec;
+import io.actionstream.training.dataset.CorruptVideoException;
+import io.actionstream.training.dataset.DatasetException;
 import io.actionstream.training.dataset.DatasetReader;
 import io.actionstream.training.dataset.DecodedVideo;
 import io.actionstream.training.dataset.FrameCache;
@@ -20,7 +23,6 @@ import io.actionstream.training.evaluation.ClipResult;
 import io.actionstream.training.evaluation.Localization;
 import io.actionstream.training.evaluation.ModelEvaluation;
 import io.actionstream.training.evaluation.ReversalConsistency;
-import io.actionstream.training.export.ModelMetadata;
 import io.actionstream.training.export.OnnxExporter;
 import io.actionstream.training.export.ParityCheck;
 import io.actionstream.training.flow.FlowCache;
@@ -74,15 +76,21 @@ public final class TrainingPipeline {
     String version = VERSION.format(started);
     OfflineEngine.configure(plan.work().resolve("djl"));
     VideoDataset dataset = DatasetReader.read(plan.data(), plan.split());
-    FrameCache frames = new FrameCache(plan.work().resolve("cache/frames"), plan.cacheSize(), 512);
-    FlowCache flows = new FlowCache(plan.work().resolve("cache/flow"), plan.flow(), plan.flowBound());
-    PreparedDataset data = PreparedDataset.prepare(dataset, frames, flows, plan.validationShare(), plan.options().seed(), plan.threads());
-    ClipSampler sampler = new ClipSampler(ClipSpec.of(plan.frames(), plan.stride(), plan.size()));
-    int classes = data.classes().size();
+    int classes = dataset.classes().size();
     NetworkSpec teacherSpec = new NetworkSpec(2, plan.frames(), plan.size(), plan.size(), plan.widths(), classes);
     NetworkSpec rgbSpec = new NetworkSpec(3, plan.frames(), plan.size(), plan.size(), plan.widths(), classes);
     NetworkCost cost = NetworkCost.of(rgbSpec);
     log.info("Student network: {}", cost);
+    // The model's contract is fixed before any pixel is read: training prepares its clips for
+    // exactly the input spec the exported file will carry.
+    ModelSpec modelSpec = new ModelSpec(plan.modelName(), version, dataset.classes(),
+        ModelSpec.input(plan.frames(), plan.size(), plan.size(), frameRate(dataset) / plan.stride(), ClipSpec.MEAN, ClipSpec.STD,
+            plan.cacheSize(), FrameEncodings.DEFAULT),
+        ModelSpec.attention(rgbSpec.mapFrames(), rgbSpec.mapHeight(), rgbSpec.mapWidth()), cost.gflops());
+    FrameCache frames = new FrameCache(plan.work().resolve("cache/frames"), modelSpec, 512);
+    FlowCache flows = new FlowCache(plan.work().resolve("cache/flow"), plan.flow(), plan.flowBound());
+    PreparedDataset data = PreparedDataset.prepare(dataset, frames, flows, plan.validationShare(), plan.options().seed(), plan.threads());
+    ClipSampler sampler = new ClipSampler(new ClipSpec(modelSpec, plan.stride()));
 
     ModelTrainer trainer = new ModelTrainer(data, sampler, plan.options());
     Path checkpoints = plan.work().resolve("checkpoints");
@@ -97,10 +105,8 @@ public final class TrainingPipeline {
         histories.put(model.role(), List.copyOf(model.history()));
       }
 
-      double fps = data.train().get(0).video().fps() / plan.stride();
-      ModelMetadata metadata = new ModelMetadata(plan.modelName(), version, data.classes(), sampler.spec(), fps, plan.cacheSize(), cost.gflops(),
-          "actionstream student distilled from a " + plan.flow().label() + " flow teacher; trained on " + plan.data());
-      byte[] onnx = OnnxExporter.export(student.network(), metadata);
+      String description = "actionstream student distilled from a " + plan.flow().label() + " flow teacher; trained on " + plan.data();
+      byte[] onnx = OnnxExporter.export(student.network(), modelSpec, description);
       ParityCheck.Result parity = ParityCheck.check(student, onnx, realClips(data.test(), sampler, 8), 4, plan.options().seed());
       log.info("ONNX export: {} bytes, parity max |difference| {}", onnx.length, String.format(Locale.ROOT, "%.2g", parity.max()));
       Files.createDirectories(plan.output());
@@ -119,7 +125,7 @@ public final class TrainingPipeline {
           publication = "Not published: the quality gate refused it.";
         } else {
           StoredArtifact artifact = store.put(plan.modelName(), version, onnx);
-          release = release(plan, version, artifact, metadata, evaluations.get(Role.STUDENT), gate);
+          release = release(plan, artifact, modelSpec, description, evaluations.get(Role.STUDENT), gate);
           if (!plan.kafka().isEmpty()) {
             try (ReleasePublisher publisher = ReleasePublisher.connect(plan.kafka(), plan.releaseTopic())) {
               publisher.publish(release);
@@ -146,6 +152,15 @@ public final class TrainingPipeline {
     }
   }
 
+  /** The frame rate of the data set's videos (of its first training video). */
+  private static double frameRate(VideoDataset dataset) {
+    try {
+      return FrameCache.frameRate(dataset.train().get(0).video());
+    } catch (CorruptVideoException e) {
+      throw new DatasetException("cannot read the frame rate of the first training video: " + e.getMessage());
+    }
+  }
+
   private static ModelEvaluation evaluate(TrainedModel model, PreparedDataset data, ClipSampler sampler, IntUnaryOperator partner) {
     long start = System.nanoTime();
     List<ClipResult> results = ClipPredictor.predict(model, data.test(), sampler, EVALUATION_BATCH, true);
@@ -154,7 +169,7 @@ public final class TrainingPipeline {
     ModelEvaluation evaluation = new ModelEvaluation(
         model.role(),
         Classification.of(results, spec.classes()),
-        Localization.of(results, spec.frames(), spec.mapFrames(), spec.mapHeight(), spec.mapWidth(), spec.height()),
+        Localization.of(results, sampler.model()),
         ReversalConsistency.of(results, partner),
         // every clip ran twice: forwards and backwards
         2.0 * results.size() / seconds,
@@ -180,43 +195,35 @@ public final class TrainingPipeline {
   }
 
   private static List<float[]> realClips(List<Item> items, ClipSampler sampler, int count) {
-    ClipSpec spec = sampler.spec();
     List<float[]> clips = new ArrayList<>();
     for (int i = 0; i < Math.min(count, items.size()); i++) {
       Item item = items.get(i * items.size() / Math.min(count, items.size()));
-      float[] clip = new float[3 * spec.frames() * spec.size() * spec.size()];
-      sampler.rgb(item.video(), sampler.centreWindow(item.video().frames(), item.video().size()), clip, 0);
+      float[] clip = new float[sampler.model().clipValues()];
+      sampler.rgb(item.video(), sampler.centreWindow(item.video()), clip, 0);
       clips.add(clip);
     }
     return clips;
   }
 
   private static ModelRelease release(
-      TrainingPlan plan, String version, StoredArtifact artifact, ModelMetadata metadata, ModelEvaluation student, GateDecision gate) {
-    ClipSpec clip = metadata.clip();
-    InputSpec.Builder input = InputSpec.newBuilder()
-        .setFrames(clip.frames()).setHeight(clip.size()).setWidth(clip.size()).setChannels(3)
-        .setFps((float) metadata.fps()).setLayout("NCTHW")
-        .setResize(ModelMetadata.RESIZE_SHORT_SIDE_CENTRE_CROP).setResizeShortSide(metadata.resizeShortSide());
-    for (int c = 0; c < 3; c++) {
-      input.addMean(clip.mean()[c]).addStd(clip.std()[c]);
-    }
+      TrainingPlan plan, StoredArtifact artifact, ModelSpec spec, String description, ModelEvaluation student, GateDecision gate) {
     Instant now = Instant.now();
     return ModelRelease.newBuilder()
         .setModelName(plan.modelName())
-        .setVersion(version)
+        .setVersion(spec.version())
         .setArtifactUri(artifact.uri())
         .setSha256(artifact.sha256())
         .setArtifactSizeBytes(artifact.size())
-        .addAllLabels(metadata.labels())
-        .setInputSpec(input)
+        .addAllLabels(spec.labels())
+        .setInputSpec(spec.input())
+        .setAttentionSpec(spec.attention())
         .putMetrics("test_top1", student.classification().top1())
         .putMetrics("test_mean_class_accuracy", student.classification().meanClassAccuracy())
         .putMetrics("test_attention_mean_iou", nanToZero(student.localization().meanIou()))
         .putMetrics("test_pointing_game", nanToZero(student.localization().pointingGame()))
         .putMetrics("validation_top1", gate.candidateAccuracy())
         .setCreatedTimeUs(now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000)
-        .setDescription(metadata.description() + "; " + plan.commandLine())
+        .setDescription(description + "; " + plan.commandLine())
         .build();
   }
 

@@ -3,14 +3,17 @@ package io.actionstream.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actionstream.broker.EmbeddedKafkaBroker;
+import io.actionstream.model.ModelContract;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.frame.FrameEncodings;
+import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ModelRelease;
 import io.actionstream.training.distill.AttentionDistance;
 import io.actionstream.training.distill.EpochStats;
 import io.actionstream.training.distill.Role;
 import io.actionstream.training.distill.TrainOptions;
 import io.actionstream.training.evaluation.ClipResult;
-import io.actionstream.training.export.ModelMetadata;
-import io.actionstream.training.export.OnnxModel;
 import io.actionstream.training.flow.FlowMethod;
 import io.actionstream.training.publish.FileSystemModelStore;
 import io.actionstream.training.synth.SynthActionsWriter;
@@ -91,14 +94,19 @@ class TrainingPipelineSmokeTest {
   void theExportMatchesTheTrainedNetworkAndDescribesItself() throws Exception {
     assertThat(first.parity().passed()).isTrue();
     assertThat(first.parity().max()).isLessThan(1e-4);
-    try (OnnxModel model = new OnnxModel(Files.readAllBytes(first.onnx()))) {
-      Map<String, String> metadata = model.metadata();
-      assertThat(metadata.get(ModelMetadata.LABELS)).startsWith("[\"raise_arm\",\"lower_arm\"");
-      assertThat(metadata.get(ModelMetadata.INPUT)).contains("\"frames\":8").contains("\"height\":32").contains("\"layout\":\"NCTHW\"")
-          .contains("\"resize\":\"short-side-centre-crop\"").contains("\"resize_short_side\":40");
-      assertThat(metadata.get(ModelMetadata.VERSION)).isEqualTo(first.release().getVersion());
-      assertThat(Double.parseDouble(metadata.get(ModelMetadata.GFLOPS))).isPositive();
-      OnnxModel.Outputs out = model.run(new float[2 * 3 * 8 * 32 * 32], 2);
+    try (StudentModel model = StudentModel.load(Files.readAllBytes(first.onnx()), ExecutionProvider.CPU, "export")) {
+      ModelSpec spec = model.spec();
+      assertThat(spec.labels()).startsWith("raise_arm", "lower_arm");
+      assertThat(spec.frames()).isEqualTo(8);
+      assertThat(spec.height()).isEqualTo(32);
+      assertThat(spec.resize()).isEqualTo(ModelContract.SHORT_SIDE_CENTRE_CROP);
+      assertThat(spec.resizeShortSide()).isEqualTo(40);
+      assertThat(spec.frameEncoding()).as("trained on frames encoded as the ingest encodes them").isEqualTo(FrameEncodings.DEFAULT);
+      assertThat(spec.fps()).as("the synthetic videos' rate").isEqualTo(8);
+      assertThat(spec.version()).isEqualTo(first.release().getVersion());
+      assertThat(spec.input()).as("the release carries the file's input spec").isEqualTo(first.release().getInputSpec());
+      assertThat(spec.gflops()).isPositive();
+      StudentModel.Output out = model.run(new float[2 * 3 * 8 * 32 * 32], 2);
       assertThat(out.logits()).hasSize(20);
       assertThat(out.attention()).hasSize(2 * 2 * 4 * 4);
     }

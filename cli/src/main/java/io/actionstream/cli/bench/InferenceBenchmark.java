@@ -3,8 +3,8 @@ package io.actionstream.cli.bench;
 import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.inference.InferenceConfig;
 import io.actionstream.inference.InferenceService;
-import io.actionstream.inference.model.ExecutionProvider;
-import io.actionstream.inference.model.StudentModel;
+import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.schemas.v1.ActionEvent;
@@ -366,10 +366,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
   private InferenceConfig config(EmbeddedKafkaBroker broker, Path modelFile) {
     Map<String, String> kafka = new java.util.HashMap<>(kafkaProperties);
     kafka.put("bootstrap.servers", broker.bootstrapServers());
-    return new InferenceConfig(kafka, "bench-" + UUID.randomUUID(), "frames",
-        "action-events", "frames-dlq", null, modelFile, "student", ExecutionProvider.parse(provider), maxBatch,
-        Duration.ofMillis(20), 0, 2, threads(), 3, false, 4096,
-        Duration.ofMinutes(10), 8, null, -1).validate();
+    return InferenceConfig.builder(kafka).applicationId("bench-" + UUID.randomUUID()).releasesTopic(null).modelFile(modelFile)
+        .provider(ExecutionProvider.parse(provider)).maxBatch(maxBatch).streamThreads(threads()).topicPartitions(8).metricsPort(-1)
+        .build().validate();
   }
 
   /** Ingest of cameras {@code cam-FROM} to {@code cam-(TO-1)}, all playing the video. */

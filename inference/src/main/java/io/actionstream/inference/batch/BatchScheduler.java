@@ -1,9 +1,9 @@
 package io.actionstream.inference.batch;
 
-import io.actionstream.inference.image.FramePreprocessor;
+import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.inference.model.ModelSpec;
-import io.actionstream.inference.model.StudentModel;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.inference.swap.ModelHolder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -85,7 +85,7 @@ public final class BatchScheduler implements AutoCloseable {
 
   private void work() {
     List<Request> requests = new ArrayList<>(maxBatch);
-    try (FramePreprocessor preprocessor = new FramePreprocessor()) {
+    try (ClipPreprocessor preprocessor = new ClipPreprocessor()) {
       FloatBuffer batch = null;
       boolean stop = false;
       while (!stop) {
@@ -138,7 +138,7 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   /** Runs a batch in {@code batch} (or a bigger buffer when it is too small, which it returns). */
-  private FloatBuffer run(List<Request> requests, FloatBuffer batch, FramePreprocessor preprocessor) {
+  private FloatBuffer run(List<Request> requests, FloatBuffer batch, ClipPreprocessor preprocessor) {
     try (ModelHolder.Lease lease = models.forBatch()) {
       StudentModel model = lease.model();
       ModelSpec spec = model.spec();
@@ -185,7 +185,7 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   /** Puts a clip's tensor into the batch, preparing it again if the model's input changed. */
-  private void fill(ClipInput clip, ModelSpec spec, FloatBuffer batch, int offset, FramePreprocessor preprocessor) {
+  private void fill(ClipInput clip, ModelSpec spec, FloatBuffer batch, int offset, ClipPreprocessor preprocessor) {
     int per = spec.clipValues();
     float[] tensor = clip.tensor();
     boolean prepared = tensor != null && spec.sameInputAs(clip.preparedFor());

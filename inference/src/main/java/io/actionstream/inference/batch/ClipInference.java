@@ -1,6 +1,6 @@
 package io.actionstream.inference.batch;
 
-import io.actionstream.inference.model.ModelSpec;
+import io.actionstream.model.ModelSpec;
 
 /**
  * What the network said about one clip: class probabilities, the motion attention map

@@ -1,6 +1,6 @@
 package io.actionstream.inference.batch;
 
-import io.actionstream.inference.model.ModelSpec;
+import io.actionstream.model.ModelSpec;
 import io.actionstream.schemas.v1.Frame;
 import java.util.List;
 

@@ -1,23 +1,26 @@
 package io.actionstream.inference.clip;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.actionstream.schemas.v1.ClipAssemblyState;
+import io.actionstream.schemas.v1.PendingClipState;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What clip assembly remembers about one camera, kept in a changelogged state store: the ingest
+ * What clip assembly remembers about one camera, kept in a changelogged state store as a {@link
+ * ClipAssemblyState} message: the ingest
  * session and segment it follows, the last sequence number seen, the frames of the clip being
  * filled, and complete clips that still wait for their event. The frames themselves live in a
  * separate store, one entry per frame, so updating this small record is cheap.
  */
 public final class ClipState {
 
-  private static final byte FORMAT = 1;
+  /** First byte of the stored format before the protobuf message. */
+  private static final byte LEGACY_FORMAT = 1;
 
   private String sessionId = "";
   private int segment = -1;
@@ -82,32 +85,52 @@ public final class ClipState {
     return false;
   }
 
-  public byte[] serialize() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(FORMAT);
-      out.writeUTF(sessionId);
-      out.writeInt(segment);
-      out.writeLong(lastSequence);
-      writeSequences(out, partial);
-      out.writeInt(ready.size());
-      for (PendingClip clip : ready) {
-        out.writeUTF(clip.sessionId());
-        writeSequences(out, clip.sequences());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** The state as its protobuf message (the store's and the changelog's value). */
+  public ClipAssemblyState toProto() {
+    ClipAssemblyState.Builder proto = ClipAssemblyState.newBuilder().setSessionId(sessionId).setSegment(segment)
+        .setLastSequence(lastSequence).addAllPartial(partial);
+    for (PendingClip clip : ready) {
+      proto.addReady(PendingClipState.newBuilder().setSessionId(clip.sessionId()).addAllSequences(clip.sequences()));
     }
-    return bytes.toByteArray();
+    return proto.build();
   }
 
+  public static ClipState of(ClipAssemblyState proto) {
+    ClipState state = new ClipState();
+    state.sessionId = proto.getSessionId();
+    state.segment = proto.getSegment();
+    state.lastSequence = proto.getLastSequence();
+    state.partial.addAll(proto.getPartialList());
+    for (PendingClipState clip : proto.getReadyList()) {
+      state.ready.add(new PendingClip(clip.getSessionId(), clip.getSequencesList()));
+    }
+    return state;
+  }
+
+  public byte[] serialize() {
+    return toProto().toByteArray();
+  }
+
+  /**
+   * Reads a stored state: the protobuf message, or the hand-written format of versions up to
+   * 0.1 (its first byte is 1, which no protobuf message starts with: a field tag is at least 8),
+   * so that a changelog written by an older version still restores.
+   */
   public static ClipState parse(byte[] bytes) {
+    if (bytes.length > 0 && bytes[0] == LEGACY_FORMAT) {
+      return parseLegacy(bytes);
+    }
+    try {
+      return of(ClipAssemblyState.parseFrom(bytes));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored clip state is not readable: " + e.getMessage(), e);
+    }
+  }
+
+  private static ClipState parseLegacy(byte[] bytes) {
     ClipState state = new ClipState();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      byte format = in.readByte();
-      if (format != FORMAT) {
-        throw new IllegalStateException("clip state format " + format + " is not known");
-      }
+      in.readByte();
       state.sessionId = in.readUTF();
       state.segment = in.readInt();
       state.lastSequence = in.readLong();
@@ -120,13 +143,6 @@ public final class ClipState {
       throw new UncheckedIOException(e);
     }
     return state;
-  }
-
-  private static void writeSequences(DataOutputStream out, List<Long> sequences) throws IOException {
-    out.writeInt(sequences.size());
-    for (long s : sequences) {
-      out.writeLong(s);
-    }
   }
 
   private static List<Long> readSequences(DataInputStream in) throws IOException {

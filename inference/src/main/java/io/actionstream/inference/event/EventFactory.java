@@ -1,14 +1,11 @@
 package io.actionstream.inference.event;
 
 import com.google.protobuf.ByteString;
-import io.actionstream.inference.attention.AttentionBoxes;
-import io.actionstream.inference.attention.AttentionRegion;
+import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.inference.batch.ClipInference;
-import io.actionstream.inference.image.FrameGeometry;
-import io.actionstream.inference.image.FramePreprocessor;
-import io.actionstream.inference.model.ModelSpec;
+import io.actionstream.model.clip.ClipPreprocessor;
+import io.actionstream.model.ModelSpec;
 import io.actionstream.schemas.v1.ActionEvent;
-import io.actionstream.schemas.v1.AttentionBox;
 import io.actionstream.schemas.v1.AttentionMap;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.schemas.v1.LabelScore;
@@ -61,15 +58,9 @@ public final class EventFactory {
         .sorted(Comparator.comparingDouble((Integer i) -> p[i]).reversed())
         .limit(topK)
         .forEach(i -> event.addLabels(LabelScore.newBuilder().setLabel(spec.labels().get(i)).setScore(p[i]).setIndex(i)));
-    float[] mean = AttentionBoxes.averageOverTime(inference.attention(), 0, spec.mapFrames(), spec.mapHeight(), spec.mapWidth());
-    FrameGeometry geometry = FramePreprocessor.geometry(last, spec);
-    for (AttentionRegion region : boxes.regions(mean, spec.mapHeight(), spec.mapWidth(), spec.height(), spec.width())) {
-      event.addBoxes(AttentionBox.newBuilder()
-          .setXMin((float) geometry.x(region.x0())).setYMin((float) geometry.y(region.y0()))
-          .setXMax((float) geometry.x(region.x1())).setYMax((float) geometry.y(region.y1()))
-          .setMass((float) region.mass()));
-    }
+    event.addAllBoxes(boxes.boxes(inference.attention(), 0, spec, ClipPreprocessor.geometry(last, spec)));
     if (includeMap) {
+      float[] mean = AttentionBoxes.averageOverTime(inference.attention(), 0, spec.mapFrames(), spec.mapHeight(), spec.mapWidth());
       float max = 0;
       for (float v : mean) {
         max = Math.max(max, v);

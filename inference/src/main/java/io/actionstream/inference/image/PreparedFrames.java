@@ -1,20 +1,54 @@
 package io.actionstream.inference.image;
 
-import io.actionstream.inference.model.ModelSpec;
+import io.actionstream.inference.topology.DecodedFrame;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.clip.ClipPreprocessor;
+import io.actionstream.schemas.v1.Frame;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The prepared pixels ({@link FramePreprocessor#prepare}) of frames waiting for their clip, by
- * frame key, so that each JPEG is decoded once, when it arrives. Kept in memory only: after a
- * restart or a rebalance the frames come back from the changelogged store without them and are
- * decoded again when their clip is complete.
+ * How serving turns a camera's frames into a clip tensor, with the shared {@link
+ * ClipPreprocessor}: each frame is prepared (resized and cropped for the model) when it arrives,
+ * decoded once by validation, and waits in memory by frame key; a complete clip only normalizes
+ * its frames' pixels into the tensor. Kept in memory only: after a restart or a rebalance the
+ * frames come back from the changelogged store without their pixels and are decoded again when
+ * their clip is complete. One instance per stream task (it reuses the preprocessor's buffers).
  */
-public final class PreparedFrames {
+public final class PreparedFrames implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PreparedFrames.class);
 
   private record Entry(ModelSpec spec, byte[] pixels) {}
 
   private final Map<String, Entry> entries = new HashMap<>();
+  private final ClipPreprocessor preprocessor = new ClipPreprocessor();
+
+  /** Prepares an arriving frame for {@code spec}; on failure its clip decodes it again later. */
+  public void arrived(String key, DecodedFrame decoded, ModelSpec spec) {
+    try {
+      put(key, spec, preprocessor.prepare(decoded.image(), decoded.frame(), spec));
+    } catch (RuntimeException e) {
+      log.warn("Frame {} of camera '{}' could not be prepared on arrival ({}); its clip will decode it again",
+          decoded.frame().getSequenceNumber(), decoded.frame().getCameraId(), e.getMessage());
+    }
+  }
+
+  /**
+   * Writes the clip of {@code frames} (stored under {@code keys}) into {@code tensor} ({@code [3,
+   * T, H, W]} for {@code spec}): from prepared pixels where they are there, else by decoding.
+   *
+   * @throws IllegalArgumentException when a frame has to be decoded and cannot be
+   */
+  public void fill(List<String> keys, List<Frame> frames, ModelSpec spec, float[] tensor) {
+    for (int k = 0; k < frames.size(); k++) {
+      byte[] pixels = get(keys.get(k), spec);
+      ClipPreprocessor.normalize(pixels != null ? pixels : preprocessor.prepare(frames.get(k), spec), spec, tensor, 0, k);
+    }
+  }
 
   public void put(String key, ModelSpec spec, byte[] pixels) {
     entries.put(key, new Entry(spec, pixels));
@@ -36,5 +70,11 @@ public final class PreparedFrames {
 
   public void clear() {
     entries.clear();
+  }
+
+  @Override
+  public void close() {
+    entries.clear();
+    preprocessor.close();
   }
 }

@@ -30,6 +30,8 @@ public final class InferenceMetrics {
   private final Gauge modelInfo;
   private final Counter swaps;
   private final Counter refusals;
+  private final Gauge cameraFrameRate;
+  private final Counter frameRateMismatches;
 
   public InferenceMetrics(PrometheusRegistry registry) {
     framesConsumed = Counter.builder().name("actionstream_inference_frames_consumed_total")
@@ -60,6 +62,10 @@ public final class InferenceMetrics {
         .help("Models taken into service after the first").register(registry);
     refusals = Counter.builder().name("actionstream_inference_model_refused_total")
         .help("Model releases refused, by reason").labelNames("reason").register(registry);
+    cameraFrameRate = Gauge.builder().name("actionstream_inference_camera_fps")
+        .help("Frame rate of each camera's last complete clip, frames per second").labelNames("camera").register(registry);
+    frameRateMismatches = Counter.builder().name("actionstream_inference_frame_rate_mismatch_total")
+        .help("Clips refused because their frame rate is not the model's, by camera").labelNames("camera").register(registry);
   }
 
   public void frameConsumed() {
@@ -103,6 +109,14 @@ public final class InferenceMetrics {
       swaps.inc();
     }
     modelInfo.labelValues(model, version, provider).set(1);
+  }
+
+  public void cameraFrameRate(String camera, double fps) {
+    cameraFrameRate.labelValues(camera).set(fps);
+  }
+
+  public void frameRateMismatch(String camera) {
+    frameRateMismatches.labelValues(camera).inc();
   }
 
   public void refused(String reason) {

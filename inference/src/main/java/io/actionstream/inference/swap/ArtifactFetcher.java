@@ -1,7 +1,7 @@
 package io.actionstream.inference.swap;
 
-import io.actionstream.inference.model.ModelRefusedException;
-import io.actionstream.inference.model.RefusalReason;
+import io.actionstream.model.ModelRefusedException;
+import io.actionstream.model.RefusalReason;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package io.actionstream.inference.swap;
 
-import io.actionstream.inference.model.StudentModel;
+import io.actionstream.model.runtime.StudentModel;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;

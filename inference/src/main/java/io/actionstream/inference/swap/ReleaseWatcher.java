@@ -1,9 +1,9 @@
 package io.actionstream.inference.swap;
 
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.inference.model.ExecutionProvider;
-import io.actionstream.inference.model.ModelRefusedException;
-import io.actionstream.inference.model.StudentModel;
+import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.ModelRefusedException;
+import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ModelRelease;
 import java.time.Duration;
 import java.util.HashMap;
@@ -127,7 +127,7 @@ public final class ReleaseWatcher implements AutoCloseable {
       StudentModel model = StudentModel.load(onnx, provider, release.getArtifactUri());
       if (!model.spec().version().equals(release.getVersion()) || !model.spec().labels().equals(release.getLabelsList())) {
         model.close();
-        throw new ModelRefusedException(io.actionstream.inference.model.RefusalReason.BAD_METADATA,
+        throw new ModelRefusedException(io.actionstream.model.RefusalReason.BAD_METADATA,
             "the file's metadata (version " + model.spec().version() + ", " + model.spec().labels().size()
                 + " labels) does not match the release");
       }

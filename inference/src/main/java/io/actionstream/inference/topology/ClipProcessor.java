@@ -1,6 +1,6 @@
 package io.actionstream.inference.topology;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import io.actionstream.inference.batch.BatchScheduler;
 import io.actionstream.inference.batch.ClipInference;
 import io.actionstream.inference.batch.ClipInput;
@@ -8,13 +8,14 @@ import io.actionstream.inference.clip.ClipAssembler;
 import io.actionstream.inference.clip.ClipState;
 import io.actionstream.inference.clip.ClipState.PendingClip;
 import io.actionstream.inference.event.EventFactory;
-import io.actionstream.inference.image.FramePreprocessor;
 import io.actionstream.inference.image.PreparedFrames;
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.inference.model.ModelSpec;
+import io.actionstream.model.ModelSpec;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.Frame;
+import io.actionstream.inference.clip.FrameRate;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,31 +48,36 @@ import org.slf4j.LoggerFactory;
  * duplicates one (the event and the removal commit together). Besides the stores, each frame's
  * prepared pixels wait in memory for its clip, so its JPEG is decoded only once, by validation.
  */
-final class ClipProcessor implements Processor<String, Object, String, byte[]> {
+final class ClipProcessor implements Processor<String, Object, String, Message> {
 
   private static final Logger log = LoggerFactory.getLogger(ClipProcessor.class);
 
-  /** A clip with the network: its camera, place in the state, frames and the future answer. */
-  private record Pending(String camera, PendingClip clip, List<Frame> frames, CompletableFuture<ClipInference> result) {}
+  /**
+   * A clip with the network: its camera, place in the state, frames and the future answer; or a
+   * clip refused before the network ({@code refusal} says why), whose frames go to the dead letters.
+   */
+  private record Pending(String camera, PendingClip clip, List<Frame> frames, CompletableFuture<ClipInference> result, String refusal) {}
 
   private final ClipAssembler assembler;
   private final int hop;
+  private final double frameRateTolerance;
+  private final Set<String> warnedFrameRate = new HashSet<>();
   private final ModelHolder models;
   private final BatchScheduler scheduler;
   private final EventFactory events;
   private final InferenceMetrics metrics;
   private final Duration punctuation;
-  private final FramePreprocessor preprocessor = new FramePreprocessor();
   private final PreparedFrames prepared = new PreparedFrames();
   private final Map<String, Pending> pending = new LinkedHashMap<>();
-  private ProcessorContext<String, byte[]> context;
-  private KeyValueStore<String, byte[]> states;
-  private KeyValueStore<String, byte[]> frames;
+  private ProcessorContext<String, Message> context;
+  private KeyValueStore<String, ClipState> states;
+  private KeyValueStore<String, Frame> frames;
 
-  ClipProcessor(ClipAssembler assembler, int hop, ModelHolder models, BatchScheduler scheduler, EventFactory events,
-      InferenceMetrics metrics, Duration punctuation) {
+  ClipProcessor(ClipAssembler assembler, int hop, double frameRateTolerance, ModelHolder models, BatchScheduler scheduler,
+      EventFactory events, InferenceMetrics metrics, Duration punctuation) {
     this.assembler = assembler;
     this.hop = hop;
+    this.frameRateTolerance = frameRateTolerance;
     this.models = models;
     this.scheduler = scheduler;
     this.events = events;
@@ -80,16 +86,16 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
   }
 
   @Override
-  public void init(ProcessorContext<String, byte[]> context) {
+  public void init(ProcessorContext<String, Message> context) {
     this.context = context;
     this.states = context.getStateStore(InferenceTopology.STATE_STORE);
     this.frames = context.getStateStore(InferenceTopology.FRAME_STORE);
     context.schedule(punctuation, PunctuationType.WALL_CLOCK_TIME, now -> drain());
     // Clips restored with the state (after a crash or a rebalance) go to the network again.
-    try (KeyValueIterator<String, byte[]> all = states.all()) {
+    try (KeyValueIterator<String, ClipState> all = states.all()) {
       while (all.hasNext()) {
-        KeyValue<String, byte[]> entry = all.next();
-        for (PendingClip clip : ClipState.parse(entry.value).ready()) {
+        KeyValue<String, ClipState> entry = all.next();
+        for (PendingClip clip : entry.value.ready()) {
           submit(entry.key, clip);
         }
       }
@@ -106,8 +112,8 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
 
   private void add(String camera, DecodedFrame decoded) {
     Frame frame = decoded.frame();
-    byte[] stored = states.get(camera);
-    ClipState state = stored != null ? ClipState.parse(stored) : new ClipState();
+    ClipState stored = states.get(camera);
+    ClipState state = stored != null ? stored : new ClipState();
     List<Long> before = new ArrayList<>(state.partial());
     String beforeSession = state.sessionId();
     int clipFrames = models.current().spec().frames();
@@ -129,23 +135,12 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
       }
     }
     String key = frameKey(camera, frame.getSessionId(), frame.getSequenceNumber());
-    frames.put(key, frame.toByteArray());
-    prepare(key, decoded);
+    frames.put(key, frame);
+    prepared.arrived(key, decoded, models.current().spec());
     forgetUnreferenced(camera, state, beforeSession, before);
-    states.put(camera, state.serialize());
+    states.put(camera, state);
     for (PendingClip clip : state.ready().subList(readyBefore, state.ready().size())) {
       submit(camera, clip);
-    }
-  }
-
-  /** Keeps the frame's prepared pixels for its clip; without them, the clip decodes the frame again. */
-  private void prepare(String key, DecodedFrame decoded) {
-    ModelSpec spec = models.current().spec();
-    try {
-      prepared.put(key, spec, preprocessor.prepare(decoded.image(), decoded.frame(), spec));
-    } catch (RuntimeException e) {
-      log.warn("Frame {} of camera '{}' could not be prepared on arrival ({}); its clip will decode it again",
-          decoded.frame().getSequenceNumber(), decoded.frame().getCameraId(), e.getMessage());
     }
   }
 
@@ -159,29 +154,38 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
     try {
       for (long sequence : clip.sequences()) {
         String key = frameKey(camera, clip.sessionId(), sequence);
-        byte[] bytes = frames.get(key);
-        if (bytes == null) {
+        Frame stored = frames.get(key);
+        if (stored == null) {
           throw new IllegalStateException("frame " + sequence + " is missing from the store");
         }
-        clipFrames.add(Frame.parseFrom(bytes));
+        clipFrames.add(stored);
         keys.add(key);
       }
       ModelSpec spec = models.current().spec();
+      double fps = FrameRate.of(clipFrames);
+      if (!Double.isNaN(fps)) {
+        metrics.cameraFrameRate(camera, fps);
+      }
+      if (!FrameRate.matches(fps, spec.fps(), frameRateTolerance)) {
+        String why = String.format(Locale.ROOT, "clip %d-%d was taken at %.2f fps; model %s %s was trained at %.2f fps (tolerance %.0f%%)",
+            clip.first(), clip.last(), fps, spec.name(), spec.version(), spec.fps(), 100 * frameRateTolerance);
+        if (warnedFrameRate.add(camera)) {
+          log.warn("Camera '{}': {}; its clips go to the dead-letter topic until its rate matches: set the camera's fps in the "
+              + "ingest to {} (further clips of this camera are counted in actionstream_inference_frame_rate_mismatch_total, "
+              + "not logged)", camera, why, spec.fps());
+        }
+        metrics.frameRateMismatch(camera);
+        pending.put(id, new Pending(camera, clip, clipFrames, null, why));
+        return;
+      }
       float[] tensor = null;
       if (clipFrames.size() == spec.frames()) {
         tensor = scheduler.tensor(spec.clipValues());
-        for (int k = 0; k < clipFrames.size(); k++) {
-          byte[] pixels = prepared.get(keys.get(k), spec);
-          if (pixels != null) {
-            FramePreprocessor.normalize(pixels, spec, tensor, 0, k);
-          } else {
-            preprocessor.write(clipFrames.get(k), spec, tensor, 0, k);
-          }
-        }
+        prepared.fill(keys, clipFrames, spec, tensor);
       }
-      pending.put(id, new Pending(camera, clip, clipFrames, scheduler.submit(new ClipInput(clipFrames, tensor, spec))));
+      pending.put(id, new Pending(camera, clip, clipFrames, scheduler.submit(new ClipInput(clipFrames, tensor, spec)), null));
       metrics.clip();
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
+    } catch (RuntimeException e) {
       log.error("Camera '{}': clip {}-{} cannot be prepared ({}); dropping it", camera, clip.first(), clip.last(), e.getMessage());
       metrics.clipFailed();
       finish(camera, clip);
@@ -197,6 +201,12 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
       if (blocked.contains(p.camera())) {
         continue;
       }
+      if (p.refusal() != null) {
+        it.remove();
+        deadLetter(p);
+        finish(p.camera(), p.clip());
+        continue;
+      }
       if (!p.result().isDone()) {
         blocked.add(p.camera());
         continue;
@@ -207,7 +217,7 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
         long nowUs = context.currentSystemTimeMs() * 1_000;
         ActionEvent event = events.create(p.frames(), inference, nowUs);
         Frame last = p.frames().get(p.frames().size() - 1);
-        context.forward(new Record<>(p.camera(), event.toByteArray(), last.getCaptureTimeUs() / 1_000));
+        context.forward(new Record<String, Message>(p.camera(), event, last.getCaptureTimeUs() / 1_000), InferenceTopology.EVENTS);
         metrics.event(event.getLabels(0).getLabel(), event.getTimings().getCaptureToEventMs() / 1000.0);
       } catch (RuntimeException e) {
         log.error("Camera '{}': clip {}-{} failed in the network ({}); dropping it", p.camera(), p.clip().first(),
@@ -218,16 +228,26 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
     }
   }
 
+  /** Sends a refused clip's frames to the dead-letter topic, each with the reason. */
+  private void deadLetter(Pending p) {
+    for (Frame frame : p.frames()) {
+      Record<String, Message> dead = new Record<>(p.camera(), frame, frame.getCaptureTimeUs() / 1_000);
+      dead.headers().add(ValidationProcessor.REASON_HEADER, DlqReason.FRAME_RATE_MISMATCH.label().getBytes(StandardCharsets.UTF_8));
+      dead.headers().add(ValidationProcessor.DETAIL_HEADER, p.refusal().getBytes(StandardCharsets.UTF_8));
+      context.forward(dead, InferenceTopology.CLIP_DEAD_LETTERS);
+      metrics.deadLettered(DlqReason.FRAME_RATE_MISMATCH.label());
+    }
+  }
+
   /** Takes a clip out of the camera's state and deletes frames nothing needs any more. */
   private void finish(String camera, PendingClip clip) {
-    byte[] stored = states.get(camera);
-    if (stored == null) {
+    ClipState state = states.get(camera);
+    if (state == null) {
       return;
     }
-    ClipState state = ClipState.parse(stored);
     state.ready().removeIf(r -> r.sessionId().equals(clip.sessionId()) && r.first() == clip.first() && r.last() == clip.last());
     forgetUnreferenced(camera, state, clip.sessionId(), clip.sequences());
-    states.put(camera, state.serialize());
+    states.put(camera, state);
   }
 
   private void forgetUnreferenced(String camera, ClipState state, String session, List<Long> sequences) {
@@ -249,7 +269,6 @@ final class ClipProcessor implements Processor<String, Object, String, byte[]> {
     // Answers still on their way are dropped; their clips stay in the state and are submitted
     // again by whichever instance takes the task over.
     pending.clear();
-    prepared.clear();
-    preprocessor.close();
+    prepared.close();
   }
 }

@@ -7,7 +7,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * A validated frame on its way from validation to clip assembly, with the image validation
  * decoded; whoever receives it closes it, which frees the image.
  */
-record DecodedFrame(Frame frame, Mat image) implements AutoCloseable {
+public record DecodedFrame(Frame frame, Mat image) implements AutoCloseable {
 
   @Override
   public void close() {

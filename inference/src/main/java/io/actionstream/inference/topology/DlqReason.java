@@ -29,7 +29,12 @@ public enum DlqReason {
   /** Capture time missing, or too far in the future. */
   BAD_TIMESTAMP,
   /** The JPEG does not decode, or decodes to another size than declared. */
-  UNDECODABLE_IMAGE;
+  UNDECODABLE_IMAGE,
+  /**
+   * A complete clip whose frame rate is not the model's (beyond the tolerance): its frames go
+   * to the dead-letter topic instead of an event the model cannot be trusted on.
+   */
+  FRAME_RATE_MISMATCH;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

@@ -1,7 +1,7 @@
 package io.actionstream.inference.topology;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.actionstream.inference.image.FramePreprocessor;
+import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Region;
@@ -96,7 +96,7 @@ public final class FrameValidator {
     if (frame.getCaptureTimeUs() <= 0 || frame.getCaptureTimeUs() > nowUs + futureTolerance.toNanos() / 1_000) {
       return Result.bad(DlqReason.BAD_TIMESTAMP, "capture time " + frame.getCaptureTimeUs() + " us is missing or in the future");
     }
-    Mat image = FramePreprocessor.decode(frame);
+    Mat image = ClipPreprocessor.decode(frame);
     if (image == null) {
       return Result.bad(DlqReason.UNDECODABLE_IMAGE, "the image is not a decodable JPEG");
     }

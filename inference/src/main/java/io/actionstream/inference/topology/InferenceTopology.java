@@ -6,6 +6,10 @@ import io.actionstream.inference.event.EventFactory;
 import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.swap.ModelHolder;
 import java.time.Duration;
+import io.actionstream.inference.clip.ClipState;
+import io.actionstream.schemas.v1.ActionEvent;
+import io.actionstream.schemas.v1.Frame;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -16,7 +20,8 @@ import org.apache.kafka.streams.state.Stores;
  * The inference topology:
  *
  * <pre>
- * frames --validate--+--(usable)--> clips [clip-state, clip-frames] --> action-events
+ * frames --validate--+--(usable)--> clips [clip-state, clip-frames] --+--> action-events
+ *                    |                                                 +--> frames-dlq (clips at the wrong frame rate)
  *                    +--(not)-----> frames-dlq (reason in a header)
  * </pre>
  *
@@ -30,6 +35,7 @@ public final class InferenceTopology {
   static final String VALIDATE = "validate";
   static final String CLIPS = "clips";
   static final String DEAD_LETTERS = "dead-letters";
+  static final String CLIP_DEAD_LETTERS = "clip-dead-letters";
   static final String EVENTS = "events";
   public static final String STATE_STORE = "clip-state";
   public static final String FRAME_STORE = "clip-frames";
@@ -37,8 +43,11 @@ public final class InferenceTopology {
   /** Topic names of the topology. */
   public record Topics(String frames, String events, String deadLetters) {}
 
-  /** How clips are cut and when answers are looked for. */
-  public record Clipping(int hop, int gapTolerance, Duration punctuation) {}
+  /**
+   * How clips are cut, how far their frame rate may be from the model's (a share), and when
+   * answers are looked for.
+   */
+  public record Clipping(int hop, int gapTolerance, double frameRateTolerance, Duration punctuation) {}
 
   private InferenceTopology() {}
 
@@ -47,12 +56,14 @@ public final class InferenceTopology {
     Topology topology = new Topology();
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.frames());
     topology.addProcessor(VALIDATE, () -> new ValidationProcessor(validator, metrics), SOURCE);
+    topology.addProcessor(CLIPS, () -> new ClipProcessor(new ClipAssembler(clipping.gapTolerance()), clipping.hop(),
+        clipping.frameRateTolerance(), models, scheduler, events, metrics, clipping.punctuation()), VALIDATE);
     topology.addSink(DEAD_LETTERS, topics.deadLetters(), Serdes.String().serializer(), (topic, value) -> (byte[]) value, VALIDATE);
-    topology.addProcessor(CLIPS, () -> new ClipProcessor(new ClipAssembler(clipping.gapTolerance()), clipping.hop(), models,
-        scheduler, events, metrics, clipping.punctuation()), VALIDATE);
-    topology.addStateStore(store(STATE_STORE), CLIPS);
-    topology.addStateStore(store(FRAME_STORE), CLIPS);
-    topology.addSink(EVENTS, topics.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), CLIPS);
+    topology.addSink(CLIP_DEAD_LETTERS, topics.deadLetters(), Serdes.String().serializer(), ProtoSerde.of(Frame.parser()).serializer(),
+        CLIPS);
+    topology.addStateStore(store(STATE_STORE, CLIP_STATE), CLIPS);
+    topology.addStateStore(store(FRAME_STORE, ProtoSerde.of(Frame.parser())), CLIPS);
+    topology.addSink(EVENTS, topics.events(), Serdes.String().serializer(), ProtoSerde.of(ActionEvent.parser()).serializer(), CLIPS);
     return topology;
   }
 
@@ -62,7 +73,11 @@ public final class InferenceTopology {
    * frame's put and delete, and a camera's state written once per frame, into at most one
    * changelog record per commit. Measured: 20% less stream-thread and 25% less broker CPU.
    */
-  private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
-    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values).withCachingEnabled();
   }
+
+  /** A camera's clip state as its protobuf message; also reads the format of older versions (see {@link ClipState#parse}). */
+  private static final Serde<ClipState> CLIP_STATE = Serdes.serdeFrom((topic, state) -> state == null ? null : state.serialize(),
+      (topic, bytes) -> bytes == null ? null : ClipState.parse(bytes));
 }

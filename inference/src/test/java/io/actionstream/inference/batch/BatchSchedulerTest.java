@@ -3,10 +3,10 @@ package io.actionstream.inference.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.inference.model.ExecutionProvider;
-import io.actionstream.inference.model.ModelSpec;
-import io.actionstream.inference.model.StudentModel;
-import io.actionstream.inference.model.TinyOnnx;
+import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.runtime.StudentModel;
+import io.actionstream.model.runtime.TinyOnnx;
 import io.actionstream.inference.swap.ModelHolder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;

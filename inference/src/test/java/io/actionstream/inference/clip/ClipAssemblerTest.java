@@ -67,4 +67,33 @@ class ClipAssemblerTest {
     assertThat(copy.references("session-x", 2)).isTrue();
     assertThat(copy.references("session-x", 9)).isFalse();
   }
+
+  @Test
+  void aStateStoredByAnOlderVersionStillRestores() throws Exception {
+    // the format of versions up to 0.1, written as they wrote it: format byte 1, then the fields
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(1);
+      out.writeUTF("old-session");
+      out.writeInt(2);
+      out.writeLong(17);
+      out.writeInt(2);
+      out.writeLong(16);
+      out.writeLong(17);
+      out.writeInt(1);
+      out.writeUTF("old-session");
+      out.writeInt(3);
+      out.writeLong(12);
+      out.writeLong(13);
+      out.writeLong(14);
+    }
+    ClipState restored = ClipState.parse(bytes.toByteArray());
+    assertThat(restored.sessionId()).isEqualTo("old-session");
+    assertThat(restored.segment()).isEqualTo(2);
+    assertThat(restored.lastSequence()).isEqualTo(17);
+    assertThat(restored.partial()).containsExactly(16L, 17L);
+    assertThat(restored.ready()).containsExactly(new ClipState.PendingClip("old-session", java.util.List.of(12L, 13L, 14L)));
+    // and it is written back as the protobuf message
+    assertThat(io.actionstream.schemas.v1.ClipAssemblyState.parseFrom(restored.serialize()).getPartialList()).containsExactly(16L, 17L);
+  }
 }

@@ -3,9 +3,9 @@ package io.actionstream.inference.swap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.actionstream.inference.model.ExecutionProvider;
-import io.actionstream.inference.model.StudentModel;
-import io.actionstream.inference.model.TinyOnnx;
+import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.StudentModel;
+import io.actionstream.model.runtime.TinyOnnx;
 import org.junit.jupiter.api.Test;
 
 class ModelHolderTest {

@@ -3,13 +3,13 @@ package io.actionstream.inference.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actionstream.inference.TestFrames;
-import io.actionstream.inference.attention.AttentionBoxes;
+import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.inference.batch.BatchScheduler;
 import io.actionstream.inference.event.EventFactory;
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.inference.model.ExecutionProvider;
-import io.actionstream.inference.model.StudentModel;
-import io.actionstream.inference.model.TinyOnnx;
+import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.StudentModel;
+import io.actionstream.model.runtime.TinyOnnx;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.Frame;
@@ -58,7 +58,7 @@ class InferenceTopologyTest {
     models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx"));
     scheduler = new BatchScheduler(models, 4, Duration.ofMillis(5), metrics);
     var topology = InferenceTopology.build(new InferenceTopology.Topics("frames", "events", "dlq"),
-        new InferenceTopology.Clipping(hop, 2, Duration.ofMillis(10)),
+        new InferenceTopology.Clipping(hop, 2, 0.25, Duration.ofMillis(10)),
         new FrameValidator(4096, Duration.ofMinutes(10), Clock.systemUTC()), models, scheduler,
         new EventFactory(2, new AttentionBoxes(0.3, 3, 0.0), true), metrics);
     Properties props = new Properties();
@@ -156,6 +156,35 @@ class InferenceTopologyTest {
   }
 
   @Test
+  void aCameraAtAnotherFrameRateThanTheModelsHasItsClipsDeadLetteredWhileOthersCarryOn() throws Exception {
+    // the model was trained at 8 fps; "fast" sends 16 fps (62.5 ms apart), "edge" 9.6 fps (within 25%)
+    for (long s = 0; s < 8; s++) {
+      Frame f = TestFrames.frame("fast", "sf", 0, s);
+      frames.pipeInput("fast", f.toBuilder().setMediaTimeUs(s * 62_500).build().toByteArray());
+    }
+    for (long s = 0; s < 4; s++) {
+      Frame f = TestFrames.frame("edge", "se", 0, s);
+      frames.pipeInput("edge", f.toBuilder().setMediaTimeUs(s * 104_167).build().toByteArray());
+    }
+    send("door", "s1", 0, 0, 4);
+    assertThat(awaitEvents(2)).extracting(ActionEvent::getCameraId).containsExactlyInAnyOrder("door", "edge");
+
+    List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).as("both clips of 'fast', every frame, nothing lost").hasSize(8)
+        .allSatisfy(r -> {
+          assertThat(r.key()).isEqualTo("fast");
+          assertThat(new String(r.headers().lastHeader(ValidationProcessor.REASON_HEADER).value(), StandardCharsets.UTF_8))
+              .isEqualTo("frame_rate_mismatch");
+          assertThat(new String(r.headers().lastHeader(ValidationProcessor.DETAIL_HEADER).value(), StandardCharsets.UTF_8))
+              .contains("16.00 fps").contains("trained at 8.00 fps");
+        });
+    assertThat(dead).extracting(r -> Frame.parseFrom(r.value()).getSequenceNumber()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    assertThat(counter("actionstream_inference_frames_dlq_total", "frame_rate_mismatch")).isEqualTo(8);
+    assertThat(labelled("actionstream_inference_frame_rate_mismatch_total", "camera", "fast")).isEqualTo(2);
+    assertThat(labelled("actionstream_inference_camera_fps", "camera", "fast")).isCloseTo(16, org.assertj.core.data.Offset.offset(1e-6));
+  }
+
+  @Test
   void camerasAreAssembledIndependently() throws Exception {
     for (long s = 0; s < 4; s++) {
       frames.pipeInput("a", TestFrames.frame("a", "sa", 0, s).toByteArray());
@@ -189,6 +218,20 @@ class InferenceTopologyTest {
       out.add(ActionEvent.parseFrom(value));
     }
     return out;
+  }
+
+  private double labelled(String name, String label, String value) {
+    for (var snapshot : registry.scrape()) {
+      if (snapshot.getMetadata().getPrometheusName().equals(name.replace("_total", ""))) {
+        for (var point : snapshot.getDataPoints()) {
+          if (value.equals(point.getLabels().get(label))) {
+            return point instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot c ? c.getValue()
+                : ((io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot) point).getValue();
+          }
+        }
+      }
+    }
+    return Double.NaN;
   }
 
   private double counter(String name, String reason) {

@@ -1,6 +1,7 @@
 package io.actionstream.ingest.config;
 
-import io.actionstream.ingest.image.ResizeMode;
+import io.actionstream.model.frame.FrameEncodings;
+import io.actionstream.model.frame.ResizeMode;
 import java.util.Map;
 
 /**
@@ -31,7 +32,9 @@ public record CameraSettings(
 
   /** What a camera gets when neither it nor {@code defaults} says otherwise. */
   public static final CameraSettings BUILT_IN =
-      new CameraSettings(8, 224, 224, ResizeMode.FIT, 85, false, true, Backoff.DEFAULT, Map.of());
+      new CameraSettings(8, FrameEncodings.DEFAULT.getWidth(), FrameEncodings.DEFAULT.getHeight(),
+          ResizeMode.of(FrameEncodings.DEFAULT.getResizeMode()), FrameEncodings.DEFAULT.getQuality(), false, true, Backoff.DEFAULT,
+          Map.of());
 
   public CameraSettings {
     options = Map.copyOf(options);

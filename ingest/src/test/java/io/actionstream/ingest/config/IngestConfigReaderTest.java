@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.actionstream.ingest.camera.CameraUri;
-import io.actionstream.ingest.image.ResizeMode;
+import io.actionstream.model.frame.ResizeMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The actor's box in every frame of a video, in the pixels of the decoded (cached) frames: x,
- * y, width and height per frame.
+ * The actor's box in every frame of a video, in source-frame coordinates normalized to [0, 1]
+ * (the coordinates events carry): x, y, width and height per frame.
  */
 public record BoxTrack(float[][] boxes) {
 
-  /** Reads "frame x y width height" lines in source pixels and maps them into cache pixels. */
-  public static BoxTrack read(Path file, double scale, double offsetX, double offsetY, int size) {
+  /** Reads "frame x y width height" lines in source pixels of a {@code sourceWidth x sourceHeight} video. */
+  public static BoxTrack read(Path file, int sourceWidth, int sourceHeight) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file);
@@ -29,13 +29,17 @@ public record BoxTrack(float[][] boxes) {
       if (frame != i) {
         throw new DatasetException(file + " line " + (i + 1) + ": expected frame " + i + ", got " + frame);
       }
-      double x0 = Math.max(0, Double.parseDouble(parts[1]) * scale - offsetX);
-      double y0 = Math.max(0, Double.parseDouble(parts[2]) * scale - offsetY);
-      double x1 = Math.min(size, (Double.parseDouble(parts[1]) + Double.parseDouble(parts[3])) * scale - offsetX);
-      double y1 = Math.min(size, (Double.parseDouble(parts[2]) + Double.parseDouble(parts[4])) * scale - offsetY);
+      double x0 = clamp(Double.parseDouble(parts[1]) / sourceWidth);
+      double y0 = clamp(Double.parseDouble(parts[2]) / sourceHeight);
+      double x1 = clamp((Double.parseDouble(parts[1]) + Double.parseDouble(parts[3])) / sourceWidth);
+      double y1 = clamp((Double.parseDouble(parts[2]) + Double.parseDouble(parts[4])) / sourceHeight);
       boxes[i] = new float[] {(float) x0, (float) y0, (float) Math.max(0, x1 - x0), (float) Math.max(0, y1 - y0)};
     }
     return new BoxTrack(boxes);
+  }
+
+  private static double clamp(double v) {
+    return Math.max(0, Math.min(1, v));
   }
 
   public int frames() {

@@ -1,14 +1,18 @@
 package io.actionstream.training.dataset;
 
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.clip.ClipPreprocessor;
+import io.actionstream.model.clip.FrameGeometry;
 import io.actionstream.training.flow.FlowField;
 import java.util.Random;
 
 /**
- * Cuts clips out of decoded videos and writes them as float tensors: RGB as {@code [3, T, S,
- * S]}, normalized with the spec's mean and std; flow as {@code [2, T, S, S]} in [-1, 1], the
- * flow at position k being the motion from frame k to the next decoded frame. Training clips
- * start at a random frame, are cropped at a random place and mirrored half of the time;
- * evaluation clips are centred. A mirrored clip has its flow's x component negated.
+ * Cuts clips out of prepared videos and writes them as float tensors: RGB as {@code [3, T, S,
+ * S]} through the shared {@link ClipPreprocessor#normalize} (so the values are exactly those
+ * serving computes); flow as {@code [2, T, S, S]} in [-1, 1], the flow at position k being the
+ * motion from frame k to the next decoded frame. Training clips start at a random frame, are
+ * cropped at a random place and mirrored half of the time; evaluation clips take the centre
+ * crop that serving takes. A mirrored clip has its flow's x component negated.
  */
 public final class ClipSampler {
 
@@ -22,18 +26,40 @@ public final class ClipSampler {
     return spec;
   }
 
-  /** A random window for training. */
-  public ClipWindow randomWindow(int videoFrames, int videoSize, Random random) {
-    int start = random.nextInt(Math.max(1, videoFrames - spec.span() + 1));
-    int range = Math.max(1, videoSize - spec.size() + 1);
-    return new ClipWindow(start, random.nextInt(range), random.nextInt(range), random.nextBoolean(), false);
+  public ModelSpec model() {
+    return spec.model();
   }
 
-  /** The centred window for evaluation. */
-  public ClipWindow centreWindow(int videoFrames, int videoSize) {
-    int start = Math.max(0, (videoFrames - spec.span()) / 2);
-    int offset = Math.max(0, (videoSize - spec.size()) / 2);
-    return new ClipWindow(start, offset, offset, false, false);
+  /** A random window for training. */
+  public ClipWindow randomWindow(DecodedVideo video, Random random) {
+    int start = random.nextInt(Math.max(1, video.frames() - spec.span() + 1));
+    int x = random.nextInt(Math.max(1, video.width() - spec.size() + 1));
+    int y = random.nextInt(Math.max(1, video.height() - spec.size() + 1));
+    return new ClipWindow(start, x, y, random.nextBoolean(), false);
+  }
+
+  /** The centred window for evaluation: the crop serving takes. */
+  public ClipWindow centreWindow(DecodedVideo video) {
+    int start = Math.max(0, (video.frames() - spec.span()) / 2);
+    ClipPreprocessor.Crop crop = ClipPreprocessor.crop(spec.model(), pictureWidth(video), pictureHeight(video));
+    if (crop.width() != video.width() || crop.height() != video.height()) {
+      throw new IllegalStateException("the video was prepared at " + video.width() + "x" + video.height() + " but the model resizes to "
+          + crop.width() + "x" + crop.height());
+    }
+    return new ClipWindow(start, crop.x(), crop.y(), false, false);
+  }
+
+  private static int pictureWidth(DecodedVideo video) {
+    return video.geometry().getImageRegion().getWidth() > 0 ? video.geometry().getImageRegion().getWidth() : video.geometry().getWidth();
+  }
+
+  private static int pictureHeight(DecodedVideo video) {
+    return video.geometry().getImageRegion().getHeight() > 0 ? video.geometry().getImageRegion().getHeight() : video.geometry().getHeight();
+  }
+
+  /** Maps the window's clip pixels to normalized source coordinates (not for mirrored windows). */
+  public FrameGeometry geometry(DecodedVideo video, ClipWindow window) {
+    return ClipPreprocessor.geometry(video.geometry(), spec.model(), window.cropX(), window.cropY());
   }
 
   /** The decoded frame shown at clip position {@code k}. */
@@ -44,23 +70,10 @@ public final class ClipSampler {
 
   /** Writes the RGB clip at {@code out[offset ..]}. */
   public void rgb(DecodedVideo video, ClipWindow window, float[] out, int offset) {
-    int t = spec.frames();
     int s = spec.size();
-    float[] mean = spec.mean();
-    float[] std = spec.std();
-    var pixels = video.pixels();
-    for (int k = 0; k < t; k++) {
-      int frame = frameAt(window, k, video.frames());
-      for (int y = 0; y < s; y++) {
-        for (int x = 0; x < s; x++) {
-          int sourceX = window.flip() ? window.cropX() + s - 1 - x : window.cropX() + x;
-          int p = video.offset(frame, window.cropY() + y, sourceX);
-          int q = (k * s + y) * s + x;
-          for (int c = 0; c < 3; c++) {
-            out[offset + c * t * s * s + q] = ((pixels.get(p + c) & 0xFF) / 255f - mean[c]) / std[c];
-          }
-        }
-      }
+    for (int k = 0; k < spec.frames(); k++) {
+      byte[] pixels = video.picture(frameAt(window, k, video.frames())).crop(window.cropX(), window.cropY(), s, s, window.flip());
+      ClipPreprocessor.normalize(pixels, spec.model(), out, offset, k);
     }
   }
 
@@ -91,25 +104,17 @@ public final class ClipSampler {
     }
   }
 
-  /** The actor's box at each clip position, in clip pixels {x, y, w, h}; null without boxes. */
+  /**
+   * The actor's box at each clip position in normalized source coordinates {x, y, w, h}, the
+   * coordinates of events; null without boxes.
+   */
   public float[][] boxes(DecodedVideo video, ClipWindow window) {
     if (video.boxes() == null) {
       return null;
     }
-    int s = spec.size();
     float[][] result = new float[spec.frames()][];
     for (int k = 0; k < spec.frames(); k++) {
-      float[] b = video.boxes().at(frameAt(window, k, video.frames()));
-      float x0 = Math.max(0, b[0] - window.cropX());
-      float y0 = Math.max(0, b[1] - window.cropY());
-      float x1 = Math.min(s, b[0] + b[2] - window.cropX());
-      float y1 = Math.min(s, b[1] + b[3] - window.cropY());
-      if (window.flip()) {
-        float fx0 = s - x1;
-        x1 = s - x0;
-        x0 = fx0;
-      }
-      result[k] = new float[] {x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)};
+      result[k] = video.boxes().at(frameAt(window, k, video.frames())).clone();
     }
     return result;
   }

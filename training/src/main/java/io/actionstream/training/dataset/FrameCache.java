@@ -1,10 +1,14 @@
 package io.actionstream.training.dataset;
 
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
+import com.google.protobuf.UnsafeByteOperations;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.clip.ClipPreprocessor;
+import io.actionstream.model.clip.Picture;
+import io.actionstream.model.frame.JpegFrameEncoder;
+import io.actionstream.model.frame.ResizeMode;
+import io.actionstream.model.frame.ResizePlan;
+import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.FrameEncoding;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,25 +28,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegLogCallback;
-import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Decodes each video once (FFmpeg through JavaCV) into square RGB frames: the shorter side is
- * scaled to {@code size} and the centre is kept. The result goes to a cache folder and is
- * memory-mapped from there, so later epochs and later runs do not decode again. Cache entries
- * are keyed by the video's path, length and modification time, so a changed file is decoded
- * anew.
+ * Puts each video through what serving does to a camera's frames, once, and keeps the result:
+ * FFmpeg decodes and scales each frame as the ingest does (the model's {@code frame_encoding}:
+ * frame size, resize mode, JPEG quality, through the shared {@link ResizePlan} and {@link
+ * JpegFrameEncoder}), and the shared {@link ClipPreprocessor} decodes the JPEG and resizes it
+ * into the model's {@link Picture}. The pictures go to a cache folder and are memory-mapped from
+ * there, so later epochs and later runs do not redo it. Entries are keyed by the video's path,
+ * length and modification time and by the input spec, so a changed file or preprocessing is
+ * done anew.
  */
 public final class FrameCache {
 
-  private static final int MAGIC = 0x41534632; // "ASF2"
-  /** magic, frames, size, fps, source width, source height */
-  private static final int HEADER = 4 + 4 + 4 + 8 + 4 + 4;
+  private static final int MAGIC = 0x41534633; // "ASF3"
 
   static {
     FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
@@ -49,14 +52,18 @@ public final class FrameCache {
   }
 
   private final Path dir;
-  private final int size;
+  private final ModelSpec spec;
   private final int maxFrames;
+  private final String specKey;
   private final Map<Path, DecodedVideo> open = new ConcurrentHashMap<>();
 
-  public FrameCache(Path dir, int size, int maxFrames) {
+  /** A cache of videos prepared for models with {@code spec}'s input. */
+  public FrameCache(Path dir, ModelSpec spec, int maxFrames) {
     this.dir = dir;
-    this.size = size;
+    this.spec = spec;
     this.maxFrames = maxFrames;
+    // the frame rate is metadata, not preprocessing: it does not change the pixels
+    this.specKey = spec.input().toBuilder().clearFps().build().toString();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -64,20 +71,20 @@ public final class FrameCache {
     }
   }
 
-  public int size() {
-    return size;
+  public ModelSpec spec() {
+    return spec;
   }
 
-  /** The decoded frames of {@code sample}, decoding it first if it is not cached yet. */
+  /** The prepared frames of {@code sample}, preparing them first if they are not cached yet. */
   public DecodedVideo load(VideoSample sample) throws CorruptVideoException {
     DecodedVideo cached = open.get(sample.video());
     if (cached != null) {
       return cached;
     }
-    Path file = dir.resolve(keyOf(sample) + ".rgb");
+    Path file = dir.resolve(keyOf(sample) + ".bgr");
     try {
       if (!Files.isRegularFile(file)) {
-        decodeTo(sample.video(), file);
+        prepareTo(sample.video(), file);
       }
       DecodedVideo video = map(file, sample);
       open.put(sample.video(), video);
@@ -87,37 +94,33 @@ public final class FrameCache {
     }
   }
 
-  private void decodeTo(Path video, Path file) throws CorruptVideoException, IOException {
-    ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+  private static int encode(Path video, FrameEncoding encoding, int maxFrames, java.util.function.Consumer<Frame> sink)
+      throws CorruptVideoException {
     int frames = 0;
-    double fps;
-    int[] source = new int[2];
     try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
-        OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
-        Mat scaled = new Mat();
-        Mat rgb = new Mat()) {
+        OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
       grabber.setImageMode(FrameGrabber.ImageMode.COLOR);
       grabber.start();
-      fps = grabber.getFrameRate();
-      byte[] row = new byte[size * size * 3];
-      Frame frame;
-      while (frames < maxFrames && (frame = grabber.grabImage()) != null) {
-        Mat image = converter.convert(frame);
-        if (image == null) {
-          continue;
+      if (!grabber.hasVideo() || grabber.getImageWidth() <= 0) {
+        throw new CorruptVideoException(video + ": no video stream", null);
+      }
+      // the ingest's steps, in its order: plan, scale in the decoder, crop or pad, JPEG
+      ResizePlan plan = ResizePlan.of(ResizeMode.of(encoding.getResizeMode()), grabber.getImageWidth(), grabber.getImageHeight(),
+          encoding.getWidth(), encoding.getHeight());
+      grabber.setImageWidth(plan.scaledWidth());
+      grabber.setImageHeight(plan.scaledHeight());
+      Frame template = plan.describe(Frame.newBuilder().setCameraId(video.getFileName().toString())).build();
+      try (JpegFrameEncoder encoder = new JpegFrameEncoder(plan, encoding.getQuality())) {
+        org.bytedeco.javacv.Frame grabbed;
+        while (frames < maxFrames && (grabbed = grabber.grabImage()) != null) {
+          Mat image = converter.convert(grabbed);
+          if (image == null) {
+            continue;
+          }
+          sink.accept(template.toBuilder().setSequenceNumber(frames).setMediaTimeUs(grabbed.timestamp)
+              .setImage(UnsafeByteOperations.unsafeWrap(encoder.encode(image))).build());
+          frames++;
         }
-        source[0] = image.cols();
-        source[1] = image.rows();
-        double scale = (double) size / Math.min(image.cols(), image.rows());
-        int w = Math.max(size, (int) Math.round(image.cols() * scale));
-        int h = Math.max(size, (int) Math.round(image.rows() * scale));
-        resize(image, scaled, new Size(w, h), 0, 0, INTER_AREA);
-        try (Mat centre = new Mat(scaled, new Rect((w - size) / 2, (h - size) / 2, size, size))) {
-          cvtColor(centre, rgb, COLOR_BGR2RGB);
-        }
-        rgb.data().get(row);
-        pixels.write(row);
-        frames++;
       }
       grabber.stop();
     } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -126,18 +129,54 @@ public final class FrameCache {
     if (frames == 0) {
       throw new CorruptVideoException(video + ": no video frames could be decoded", null);
     }
-    ByteArrayOutputStream header = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(header)) {
+    return frames;
+  }
+
+  /** The frame rate a video file declares. */
+  public static double frameRate(Path video) throws CorruptVideoException {
+    try (FFmpegFrameGrabber probe = new FFmpegFrameGrabber(video.toFile())) {
+      probe.start();
+      double fps = probe.getFrameRate();
+      probe.stop();
+      return fps;
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      throw new CorruptVideoException(video + ": cannot be decoded: " + e.getMessage(), e);
+    }
+  }
+
+  private void prepareTo(Path video, Path file) throws CorruptVideoException, IOException {
+    ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+    Frame[] geometry = new Frame[1];
+    int[] size = new int[2];
+    double fps = frameRate(video);
+    int frames;
+    try (ClipPreprocessor preprocessor = new ClipPreprocessor()) {
+      frames = encode(video, spec.frameEncoding(), maxFrames, frame -> {
+        Mat image = ClipPreprocessor.decode(frame);
+        if (image == null) {
+          throw new IllegalStateException("a frame of " + video + " did not survive JPEG encoding");
+        }
+        try {
+          Picture picture = preprocessor.resize(image, frame, spec);
+          size[0] = picture.width();
+          size[1] = picture.height();
+          pixels.writeBytes(picture.bgr());
+        } finally {
+          image.close();
+        }
+        geometry[0] = frame.toBuilder().clearImage().clearSequenceNumber().clearMediaTimeUs().build();
+      });
+    }
+    byte[] header = geometry[0].toByteArray();
+    Path tmp = Files.createTempFile(dir, "prepare", ".tmp");
+    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(tmp))) {
       out.writeInt(MAGIC);
       out.writeInt(frames);
-      out.writeInt(size);
+      out.writeInt(size[0]);
+      out.writeInt(size[1]);
       out.writeDouble(fps);
-      out.writeInt(source[0]);
-      out.writeInt(source[1]);
-    }
-    Path tmp = Files.createTempFile(dir, "decode", ".tmp");
-    try (var out = Files.newOutputStream(tmp)) {
-      header.writeTo(out);
+      out.writeInt(header.length);
+      out.write(header);
       pixels.writeTo(out);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -145,51 +184,43 @@ public final class FrameCache {
 
   private DecodedVideo map(Path file, VideoSample sample) throws IOException {
     int frames;
+    int width;
+    int height;
     double fps;
-    int sw;
-    int sh;
+    Frame geometry;
+    long start;
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
       if (in.readInt() != MAGIC) {
         throw new IOException("not a frame cache file");
       }
       frames = in.readInt();
-      if (in.readInt() != size) {
-        throw new IOException("cached at another size");
-      }
+      width = in.readInt();
+      height = in.readInt();
       fps = in.readDouble();
-      sw = in.readInt();
-      sh = in.readInt();
+      byte[] header = new byte[in.readInt()];
+      in.readFully(header);
+      geometry = Frame.parseFrom(header);
+      start = 4 + 4 + 4 + 4 + 8 + 4 + header.length;
     }
     ByteBuffer pixels;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      pixels = channel.map(FileChannel.MapMode.READ_ONLY, HEADER, (long) frames * size * size * 3);
+      pixels = channel.map(FileChannel.MapMode.READ_ONLY, start, (long) frames * width * height * 3);
     }
-    BoxTrack boxes = null;
-    if (sample.hasBoxes()) {
-      double scale = (double) size / Math.min(sw, sh);
-      double offsetX = (Math.max(size, Math.round(sw * scale)) - size) / 2.0;
-      double offsetY = (Math.max(size, Math.round(sh * scale)) - size) / 2.0;
-      boxes = BoxTrack.read(sample.boxes(), scale, offsetX, offsetY, size);
-    }
-    return new DecodedVideo(frames, size, fps, pixels, boxes);
+    BoxTrack boxes = sample.hasBoxes() ? BoxTrack.read(sample.boxes(), geometry.getSourceWidth(), geometry.getSourceHeight()) : null;
+    return new DecodedVideo(frames, width, height, fps, pixels, geometry, boxes);
   }
 
-  /** A stable name for the decoded video in caches: changes when the file or the size does. */
+  /** A stable name for the prepared video in caches: changes when the file or the preprocessing does. */
   public String keyOf(VideoSample sample) {
     try {
-      return key(sample.video());
+      Path video = sample.video();
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(video.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+      digest.update((Files.size(video) + ":" + Files.getLastModifiedTime(video).toMillis() + ":" + maxFrames + ":" + specKey)
+          .getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest.digest(), 0, 16);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private String key(Path video) throws IOException {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(video.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      digest.update((Files.size(video) + ":" + Files.getLastModifiedTime(video).toMillis() + ":" + size + ":" + maxFrames)
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest.digest(), 0, 16);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

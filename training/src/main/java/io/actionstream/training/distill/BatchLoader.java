@@ -46,7 +46,7 @@ final class BatchLoader implements Iterator<Batch>, AutoCloseable {
           int[] labels = new int[n];
           for (int i = 0; i < n; i++) {
             Item item = order.get(from + i);
-            ClipWindow window = sampler.randomWindow(item.video().frames(), item.video().size(), local);
+            ClipWindow window = sampler.randomWindow(item.video(), local);
             if (rgb) {
               sampler.rgb(item.video(), window, rgbData, i * rgbSize);
             }

@@ -168,7 +168,7 @@ public final class ModelTrainer {
       float[] input = new float[n * per];
       for (int i = 0; i < n; i++) {
         Item item = items.get(from + i);
-        ClipWindow window = sampler.centreWindow(item.video().frames(), item.video().size());
+        ClipWindow window = sampler.centreWindow(item.video());
         if (role.readsFlow()) {
           sampler.flow(item.flow(), window, item.video().frames(), input, i * per);
         } else {

@@ -28,13 +28,13 @@ public final class ClipPredictor {
       TrainedModel.Outputs backward = reversal ? run(model, batch, sampler, per, true) : null;
       for (int i = 0; i < n; i++) {
         Item item = batch.get(i);
-        ClipWindow window = sampler.centreWindow(item.video().frames(), item.video().size());
+        ClipWindow window = sampler.centreWindow(item.video());
         int k = forward.classes();
         float[] probabilities = Arrays.copyOfRange(forward.probabilities(), i * k, (i + 1) * k);
         float[] map = new float[forward.mapSize()];
         System.arraycopy(forward.motion(), i * forward.mapSize(), map, 0, map.length);
         results.add(new ClipResult(
-            item.sample().label(), argMax(probabilities), probabilities, map, sampler.boxes(item.video(), window),
+            item.sample().label(), argMax(probabilities), probabilities, map, sampler.boxes(item.video(), window), sampler.geometry(item.video(), window),
             backward == null ? -1 : argMax(Arrays.copyOfRange(backward.probabilities(), i * k, (i + 1) * k))));
       }
     }
@@ -45,7 +45,7 @@ public final class ClipPredictor {
     float[] input = new float[batch.size() * per];
     for (int i = 0; i < batch.size(); i++) {
       Item item = batch.get(i);
-      ClipWindow window = sampler.centreWindow(item.video().frames(), item.video().size());
+      ClipWindow window = sampler.centreWindow(item.video());
       if (backwards) {
         window = window.backwards();
       }

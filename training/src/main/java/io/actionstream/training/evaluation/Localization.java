@@ -1,131 +1,78 @@
 package io.actionstream.training.evaluation;
 
-import java.util.ArrayDeque;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.attention.AttentionBoxes;
+import io.actionstream.schemas.v1.AttentionBox;
 import java.util.List;
 
 /**
- * How well the motion attention map finds the actor, scored per time slice of the map against
- * the union of the actor's boxes in the frames that slice covers.
+ * How well the motion attention map finds the actor, scored on the boxes serving would put in
+ * the clip's event: {@link AttentionBoxes#defaults()} over the clip's map, in normalized source
+ * coordinates, against the union of the actor's boxes over the clip's frames.
  *
  * <ul>
- *   <li><b>IoU</b>: the slice is upsampled (bilinear) to the clip size, thresholded at {@value
- *       #THRESHOLD} of its maximum; the connected region holding the maximum gives the box,
- *       compared with the ground truth by intersection over union.
- *   <li><b>Pointing game</b>: a hit when the map's peak cell lies within the box (expanded by
- *       half a cell, the map's own resolution).
+ *   <li><b>IoU</b>: of the event's first box (the one holding most attention) with the truth.
+ *   <li><b>Pointing game</b>: a hit when the peak cell of the time-averaged map lies within the
+ *       true box (expanded by half a cell, the map's own resolution).
  * </ul>
  *
- * The threshold was fixed before any result was seen and is the same for every model.
+ * The box settings were fixed before any result was seen and are the same for every model.
  */
-public record Localization(double meanIou, double iouAbove50, double pointingGame, int slices) {
+public record Localization(double meanIou, double iouAbove50, double pointingGame, int clips) {
 
   /** Share of the map's maximum that counts as attended. */
-  public static final double THRESHOLD = 0.3;
+  public static final double THRESHOLD = AttentionBoxes.DEFAULT_THRESHOLD;
 
-  public static Localization of(List<ClipResult> results, int frames, int mapFrames, int mapHeight, int mapWidth, int size) {
+  private static final AttentionBoxes BOXES = AttentionBoxes.defaults();
+
+  public static Localization of(List<ClipResult> results, ModelSpec spec) {
     double iouSum = 0;
     int above = 0;
     int hits = 0;
-    int slices = 0;
-    int framesPerSlice = frames / mapFrames;
+    int clips = 0;
     for (ClipResult result : results) {
       if (result.boxes() == null) {
         continue;
       }
-      for (int s = 0; s < mapFrames; s++) {
-        float[] truth = union(result.boxes(), s * framesPerSlice, (s + 1) * framesPerSlice);
-        if (truth[2] <= 0 || truth[3] <= 0) {
-          continue;
-        }
-        float[] slice = new float[mapHeight * mapWidth];
-        System.arraycopy(result.motionMap(), s * slice.length, slice, 0, slice.length);
-        float[] box = boxOf(slice, mapHeight, mapWidth, size);
-        double iou = iou(box, truth);
-        iouSum += iou;
-        above += iou >= 0.5 ? 1 : 0;
-        hits += pointsInto(slice, mapHeight, mapWidth, size, truth) ? 1 : 0;
-        slices++;
+      float[] truth = union(result.boxes(), 0, result.boxes().length);
+      if (truth[2] <= 0 || truth[3] <= 0) {
+        continue;
       }
+      List<AttentionBox> boxes = boxesOf(result, spec);
+      double iou = boxes.isEmpty() ? 0 : iou(boxes.get(0), truth);
+      iouSum += iou;
+      above += iou >= 0.5 ? 1 : 0;
+      hits += pointsInto(result, spec, truth) ? 1 : 0;
+      clips++;
     }
-    return slices == 0
+    return clips == 0
         ? new Localization(Double.NaN, Double.NaN, Double.NaN, 0)
-        : new Localization(iouSum / slices, (double) above / slices, (double) hits / slices, slices);
+        : new Localization(iouSum / clips, (double) above / clips, (double) hits / clips, clips);
   }
 
-  /** The box {x, y, w, h} in clip pixels around the attended region holding the peak. */
-  public static float[] boxOf(float[] slice, int mapHeight, int mapWidth, int size) {
-    float[] up = upsample(slice, mapHeight, mapWidth, size);
+  /** The boxes an event for this clip carries: what {@link #of} scores. */
+  public static List<AttentionBox> boxesOf(ClipResult result, ModelSpec spec) {
+    return BOXES.boxes(result.motionMap(), 0, spec, result.geometry());
+  }
+
+  private static boolean pointsInto(ClipResult result, ModelSpec spec, float[] box) {
+    int h = spec.mapHeight();
+    int w = spec.mapWidth();
+    float[] mean = AttentionBoxes.averageOverTime(result.motionMap(), 0, spec.mapFrames(), h, w);
     int peak = 0;
-    for (int i = 1; i < up.length; i++) {
-      if (up[i] > up[peak]) {
+    for (int i = 1; i < mean.length; i++) {
+      if (mean[i] > mean[peak]) {
         peak = i;
       }
     }
-    double threshold = THRESHOLD * up[peak];
-    boolean[] seen = new boolean[up.length];
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    queue.add(peak);
-    seen[peak] = true;
-    int x0 = size;
-    int y0 = size;
-    int x1 = -1;
-    int y1 = -1;
-    while (!queue.isEmpty()) {
-      int p = queue.poll();
-      int x = p % size;
-      int y = p / size;
-      x0 = Math.min(x0, x);
-      y0 = Math.min(y0, y);
-      x1 = Math.max(x1, x);
-      y1 = Math.max(y1, y);
-      int[][] neighbours = {{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}};
-      for (int[] n : neighbours) {
-        if (n[0] >= 0 && n[0] < size && n[1] >= 0 && n[1] < size) {
-          int q = n[1] * size + n[0];
-          if (!seen[q] && up[q] >= threshold) {
-            seen[q] = true;
-            queue.add(q);
-          }
-        }
-      }
-    }
-    return new float[] {x0, y0, x1 - x0 + 1, y1 - y0 + 1};
-  }
-
-  /** Bilinear upsampling of a map whose cells are centred at ((j + 0.5) * size / width, ...). */
-  static float[] upsample(float[] map, int h, int w, int size) {
-    float[] out = new float[size * size];
-    for (int y = 0; y < size; y++) {
-      double my = Math.max(0, Math.min(h - 1, (y + 0.5) * h / size - 0.5));
-      int y0 = (int) Math.floor(my);
-      int y1 = Math.min(h - 1, y0 + 1);
-      double fy = my - y0;
-      for (int x = 0; x < size; x++) {
-        double mx = Math.max(0, Math.min(w - 1, (x + 0.5) * w / size - 0.5));
-        int x0 = (int) Math.floor(mx);
-        int x1 = Math.min(w - 1, x0 + 1);
-        double fx = mx - x0;
-        double top = map[y0 * w + x0] * (1 - fx) + map[y0 * w + x1] * fx;
-        double bottom = map[y1 * w + x0] * (1 - fx) + map[y1 * w + x1] * fx;
-        out[y * size + x] = (float) (top * (1 - fy) + bottom * fy);
-      }
-    }
-    return out;
-  }
-
-  private static boolean pointsInto(float[] slice, int h, int w, int size, float[] box) {
-    int peak = 0;
-    for (int i = 1; i < slice.length; i++) {
-      if (slice[i] > slice[peak]) {
-        peak = i;
-      }
-    }
-    double cell = (double) size / w;
-    double px = (peak % w + 0.5) * cell;
-    double py = (peak / w + 0.5) * size / h;
-    double tolerance = cell / 2;
-    return px >= box[0] - tolerance && px <= box[0] + box[2] + tolerance
-        && py >= box[1] - tolerance && py <= box[1] + box[3] + tolerance;
+    double cellW = (double) spec.width() / w;
+    double cellH = (double) spec.height() / h;
+    double px = result.geometry().x((peak % w + 0.5) * cellW);
+    double py = result.geometry().y((peak / w + 0.5) * cellH);
+    double toleranceX = Math.abs(result.geometry().ax()) * cellW / 2;
+    double toleranceY = Math.abs(result.geometry().ay()) * cellH / 2;
+    return px >= box[0] - toleranceX && px <= box[0] + box[2] + toleranceX
+        && py >= box[1] - toleranceY && py <= box[1] + box[3] + toleranceY;
   }
 
   static float[] union(float[][] boxes, int from, int to) {
@@ -144,6 +91,10 @@ public record Localization(double meanIou, double iouAbove50, double pointingGam
       y1 = Math.max(y1, b[1] + b[3]);
     }
     return x1 < x0 ? new float[] {0, 0, 0, 0} : new float[] {x0, y0, x1 - x0, y1 - y0};
+  }
+
+  static double iou(AttentionBox a, float[] b) {
+    return iou(new float[] {a.getXMin(), a.getYMin(), a.getXMax() - a.getXMin(), a.getYMax() - a.getYMin()}, b);
   }
 
   static double iou(float[] a, float[] b) {

@@ -12,9 +12,9 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.actionstream.training.dataset.ClipSpec;
+import io.actionstream.model.ModelContract;
+import io.actionstream.model.ModelMetadata;
+import io.actionstream.model.ModelSpec;
 import io.actionstream.training.network.AttentionNet;
 import io.actionstream.training.network.NetworkSpec;
 import java.nio.ByteBuffer;
@@ -33,14 +33,13 @@ import java.util.List;
 public final class OnnxExporter {
 
   private static final int OPSET = 17;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private OnnxExporter() {}
 
-  public static byte[] export(AttentionNet net, ModelMetadata metadata) {
+  public static byte[] export(AttentionNet net, ModelSpec metadata, String description) {
     NetworkSpec spec = net.spec();
     Graph g = new Graph();
-    String x = "clip";
+    String x = ModelContract.INPUT;
     for (int stage = 0; stage < 4; stage++) {
       Block conv = net.convolution(stage);
       Block bn = net.batchNorm(stage);
@@ -68,33 +67,33 @@ public final class OnnxExporter {
         ints("keepdims", 0));
     String pooled = g.node("Concat", List.of(pooledMotion, pooledAppearance), ints("axis", 1));
     Block classifier = net.classifier();
-    g.node("Gemm", List.of(pooled, g.weight(classifier, "weight"), g.weight(classifier, "bias")), "logits", ints("transB", 1));
-    g.node("Reshape", List.of(motion, g.int64s("attention_shape", 0, spec.mapFrames(), spec.mapHeight(), spec.mapWidth())), "attention", new AttributeProto[0]);
+    g.node("Gemm", List.of(pooled, g.weight(classifier, "weight"), g.weight(classifier, "bias")), ModelContract.LOGITS, ints("transB", 1));
+    g.node("Reshape", List.of(motion, g.int64s("attention_shape", 0, spec.mapFrames(), spec.mapHeight(), spec.mapWidth())), ModelContract.ATTENTION, new AttributeProto[0]);
 
     GraphProto graph = GraphProto.newBuilder()
-        .setName(metadata.modelName())
+        .setName(metadata.name())
         .addAllNode(g.nodes)
         .addAllInitializer(g.initializers)
-        .addInput(tensorInfo("clip", "N", spec.channels(), spec.frames(), spec.height(), spec.width()))
-        .addOutput(tensorInfo("logits", "N", spec.classes()))
-        .addOutput(tensorInfo("attention", "N", spec.mapFrames(), spec.mapHeight(), spec.mapWidth()))
+        .addInput(tensorInfo(ModelContract.INPUT, "N", spec.channels(), spec.frames(), spec.height(), spec.width()))
+        .addOutput(tensorInfo(ModelContract.LOGITS, "N", spec.classes()))
+        .addOutput(tensorInfo(ModelContract.ATTENTION, "N", spec.mapFrames(), spec.mapHeight(), spec.mapWidth()))
         .build();
     ModelProto model = ModelProto.newBuilder()
         .setIrVersion(8)
         .setProducerName("actionstream")
         .setProducerVersion(metadata.version())
         .setModelVersion(System.currentTimeMillis())
-        .setDocString(metadata.description())
+        .setDocString(description)
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
         .setGraph(graph)
-        .addMetadataProps(entry(ModelMetadata.MODEL_NAME, metadata.modelName()))
-        .addMetadataProps(entry(ModelMetadata.VERSION, metadata.version()))
-        .addMetadataProps(entry(ModelMetadata.LABELS, json(metadata.labels())))
-        .addMetadataProps(entry(ModelMetadata.INPUT, inputJson(spec, metadata)))
-        .addMetadataProps(entry(ModelMetadata.ATTENTION, attentionJson(spec)))
-        .addMetadataProps(entry(ModelMetadata.GFLOPS, String.valueOf(metadata.gflops())))
         .build();
-    return model.toByteArray();
+    if (spec.frames() != metadata.frames() || spec.height() != metadata.height() || spec.width() != metadata.width()
+        || spec.classes() != metadata.labels().size() || spec.mapSize() != metadata.mapSize() || spec.channels() != 3) {
+      throw new ExportException("the network (" + spec + ") does not match the model spec (" + metadata + ")");
+    }
+    ModelProto.Builder withMetadata = model.toBuilder();
+    ModelMetadata.write(metadata).forEach((key, value) -> withMetadata.addMetadataProps(entry(key, value)));
+    return withMetadata.build().toByteArray();
   }
 
   /** Score, flatten and softmax one attention map: {@code [N, T'H'W']}. */
@@ -102,36 +101,6 @@ public final class OnnxExporter {
     String scores = g.node("Conv", List.of(features, g.weight(score, "weight"), g.weight(score, "bias")), ints("kernel_shape", 1, 1, 1));
     String flat = g.node("Reshape", List.of(scores, g.int64s(name + "_flat_shape", 0, -1)));
     return g.node("Softmax", List.of(flat), ints("axis", 1));
-  }
-
-  private static String inputJson(NetworkSpec spec, ModelMetadata metadata) {
-    ClipSpec clip = metadata.clip();
-    ObjectNode input = JSON.createObjectNode()
-        .put("name", "clip").put("layout", "NCTHW").put("channels", spec.channels())
-        .put("frames", spec.frames()).put("height", spec.height()).put("width", spec.width())
-        .put("fps", metadata.fps())
-        .put("resize", ModelMetadata.RESIZE_SHORT_SIDE_CENTRE_CROP)
-        .put("resize_short_side", metadata.resizeShortSide());
-    float[] mean = clip.mean();
-    float[] std = clip.std();
-    for (int c = 0; c < mean.length; c++) {
-      input.withArray("mean").add(mean[c]);
-      input.withArray("std").add(std[c]);
-    }
-    return input.toString();
-  }
-
-  private static String attentionJson(NetworkSpec spec) {
-    return JSON.createObjectNode().put("name", "attention").put("frames", spec.mapFrames())
-        .put("height", spec.mapHeight()).put("width", spec.mapWidth()).toString();
-  }
-
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static StringStringEntryProto entry(String key, String value) {

@@ -1,12 +1,16 @@
 package io.actionstream.training.export;
 
+import io.actionstream.model.ModelRefusedException;
+import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.training.distill.TrainedModel;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Runs the exported model in ONNX Runtime and the trained network in DJL on the same clips
- * (random noise and real clips) and compares logits and attention maps. An export whose largest
+ * Runs the exported model in ONNX Runtime, loaded and checked by the runner inference uses, and
+ * the trained network in DJL on the same clips (random noise and real clips) and compares
+ * logits and attention maps. An export whose largest
  * absolute difference exceeds {@link #TOLERANCE} is refused.
  */
 public final class ParityCheck {
@@ -37,7 +41,7 @@ public final class ParityCheck {
     double logits = 0;
     double attention = 0;
     int clips = 0;
-    try (OnnxModel runtime = new OnnxModel(onnx)) {
+    try (StudentModel runtime = load(onnx)) {
       for (int i = 0; i < randomClips + realClips.size(); i++) {
         float[] clip;
         if (i < randomClips) {
@@ -49,7 +53,7 @@ public final class ParityCheck {
           clip = realClips.get(i - randomClips);
         }
         TrainedModel.Outputs expected = model.predict(clip, 1);
-        OnnxModel.Outputs actual = runtime.run(clip, 1);
+        StudentModel.Output actual = runtime.run(clip, 1);
         logits = Math.max(logits, maxDifference(expected.logits(), actual.logits()));
         attention = Math.max(attention, maxDifference(expected.motion(), actual.attention()));
         clips++;
@@ -62,6 +66,18 @@ public final class ParityCheck {
           logits, attention, TOLERANCE, clips));
     }
     return result;
+  }
+
+  /**
+   * Loads an export the way inference will, with every acceptance check; an export that serving
+   * would refuse fails here with the same reason.
+   */
+  public static StudentModel load(byte[] onnx) {
+    try {
+      return StudentModel.load(onnx, ExecutionProvider.CPU, "the exported model");
+    } catch (ModelRefusedException e) {
+      throw new ExportException("inference would refuse the export (" + e.reason().label() + "): " + e.getMessage());
+    }
   }
 
   private static double maxDifference(float[] a, float[] b) {

@@ -1,7 +1,7 @@
 package io.actionstream.training.flow;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import io.actionstream.training.dataset.DecodedVideo;
@@ -28,8 +28,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class FlowCache {
 
-  private static final int MAGIC = 0x41534646; // "ASFF"
-  private static final int HEADER = 4 + 4 + 4 + 4;
+  private static final int MAGIC = 0x41534647; // "ASFG"
+  private static final int HEADER = 4 + 4 + 4 + 4 + 4;
 
   private final Path dir;
   private final FlowMethod method;
@@ -64,7 +64,7 @@ public final class FlowCache {
       if (!Files.isRegularFile(file)) {
         compute(video, file);
       }
-      FlowField field = map(file, video.size());
+      FlowField field = map(file, video.width(), video.height());
       open.put(key, field);
       return field;
     } catch (IOException e) {
@@ -73,16 +73,16 @@ public final class FlowCache {
   }
 
   private void compute(DecodedVideo video, Path file) throws IOException {
-    int size = video.size();
+    int size = video.width() * video.height();
     int pairs = Math.max(1, video.frames() - 1);
-    byte[] out = new byte[pairs * size * size * 2];
+    byte[] out = new byte[pairs * size * 2];
     OpticalFlow algorithm = algorithms.get();
     try (Mat previous = grey(video, 0); Mat flow = new Mat()) {
       Mat current = previous;
       for (int t = 0; t < pairs; t++) {
         Mat next = grey(video, Math.min(t + 1, video.frames() - 1));
         algorithm.compute(current, next, flow);
-        quantize(flow, out, t * size * size * 2, size);
+        quantize(flow, out, t * size * 2, size);
         if (current != previous) {
           current.close();
         }
@@ -96,7 +96,8 @@ public final class FlowCache {
     try (DataOutputStream data = new DataOutputStream(Files.newOutputStream(tmp))) {
       data.writeInt(MAGIC);
       data.writeInt(pairs);
-      data.writeInt(size);
+      data.writeInt(video.width());
+      data.writeInt(video.height());
       data.writeFloat(bound);
       data.write(out);
     }
@@ -104,9 +105,8 @@ public final class FlowCache {
   }
 
   /** Removes the median motion (camera shake), clips to +-bound and stores bytes. */
-  private void quantize(Mat flow, byte[] out, int offset, int size) {
+  private void quantize(Mat flow, byte[] out, int offset, int n) {
     FloatBuffer values = flow.createBuffer();
-    int n = size * size;
     float[] xs = new float[n];
     float[] ys = new float[n];
     for (int i = 0; i < n; i++) {
@@ -131,16 +131,15 @@ public final class FlowCache {
   }
 
   private static Mat grey(DecodedVideo video, int t) {
-    int size = video.size();
-    try (Mat rgb = new Mat(size, size, CV_8UC3)) {
-      rgb.data().put(video.frame(t));
+    try (Mat bgr = new Mat(video.height(), video.width(), CV_8UC3)) {
+      bgr.data().put(video.frame(t));
       Mat grey = new Mat();
-      cvtColor(rgb, grey, COLOR_RGB2GRAY);
+      cvtColor(bgr, grey, COLOR_BGR2GRAY);
       return grey;
     }
   }
 
-  private FlowField map(Path file, int size) throws IOException {
+  private FlowField map(Path file, int width, int height) throws IOException {
     int pairs;
     float storedBound;
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
@@ -148,15 +147,15 @@ public final class FlowCache {
         throw new IOException("not a flow cache file");
       }
       pairs = in.readInt();
-      if (in.readInt() != size) {
+      if (in.readInt() != width || in.readInt() != height) {
         throw new IOException("cached at another size");
       }
       storedBound = in.readFloat();
     }
     ByteBuffer values;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      values = channel.map(FileChannel.MapMode.READ_ONLY, HEADER, (long) pairs * size * size * 2);
+      values = channel.map(FileChannel.MapMode.READ_ONLY, HEADER, (long) pairs * width * height * 2);
     }
-    return new FlowField(pairs, size, storedBound, values);
+    return new FlowField(pairs, width, height, storedBound, values);
   }
 }

@@ -8,10 +8,10 @@ import java.nio.ByteBuffer;
  * (camera) motion removed, clipped to +-{@code bound} pixels and stored as a signed byte of
  * value {@code round(v / bound * 127)}. The teacher reads {@code byte / 127}, in [-1, 1].
  */
-public record FlowField(int pairs, int size, float bound, ByteBuffer values) {
+public record FlowField(int pairs, int width, int height, float bound, ByteBuffer values) {
 
   /** Offset of the x component at (x, y) of pair t; y follows it. */
   public int offset(int t, int y, int x) {
-    return ((t * size + y) * size + x) * 2;
+    return ((t * height + y) * width + x) * 2;
   }
 }

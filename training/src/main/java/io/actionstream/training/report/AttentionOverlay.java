@@ -1,5 +1,7 @@
 package io.actionstream.training.report;
 
+import io.actionstream.model.clip.FrameGeometry;
+import io.actionstream.schemas.v1.AttentionBox;
 import io.actionstream.training.dataset.ClipSampler;
 import io.actionstream.training.dataset.ClipWindow;
 import io.actionstream.training.dataset.DecodedVideo;
@@ -20,7 +22,8 @@ import javax.imageio.ImageIO;
 /**
  * Pictures of where each network looks: for a few test clips, one row per network, one column
  * per time slice of its motion attention map. Each cell shows the middle frame of the slice,
- * the map as a heat overlay, the actor's true box (green) and the box drawn from the map (red).
+ * the map as a heat overlay, the actor's true box (green) and the clip's first attention box, as
+ * its event would carry it (red).
  */
 public final class AttentionOverlay {
 
@@ -47,7 +50,7 @@ public final class AttentionOverlay {
     for (int c = 0; c < clipIndices.size(); c++) {
       int index = clipIndices.get(c);
       DecodedVideo video = videos.get(c);
-      ClipWindow window = sampler.centreWindow(video.frames(), video.size());
+      ClipWindow window = sampler.centreWindow(video);
       for (Row row : rows) {
         ClipResult result = row.results().get(index);
         g.setColor(Color.BLACK);
@@ -56,6 +59,7 @@ public final class AttentionOverlay {
         g.drawString(row.name() + ": true " + row.labels().get(result.label()) + ", predicted "
             + row.labels().get(result.predicted()), 4, y + 13);
         y += LABEL;
+        List<AttentionBox> boxes = Localization.boxesOf(result, sampler.model());
         for (int s = 0; s < mapFrames; s++) {
           int k = s * framesPerSlice + framesPerSlice / 2;
           int frame = sampler.frameAt(window, k, video.frames());
@@ -64,14 +68,17 @@ public final class AttentionOverlay {
           System.arraycopy(result.motionMap(), s * slice.length, slice, 0, slice.length);
           g.drawImage(heat(slice, mapHeight, mapWidth), s * cell, y, cell, cell, null);
           g.setStroke(new BasicStroke(2));
+          FrameGeometry geometry = result.geometry();
           if (result.boxes() != null) {
             g.setColor(Color.GREEN);
             float[] b = result.boxes()[k];
-            g.drawRect(s * cell + (int) (b[0] * scale), y + (int) (b[1] * scale), (int) (b[2] * scale), (int) (b[3] * scale));
+            drawBox(g, geometry, b[0], b[1], b[0] + b[2], b[1] + b[3], s * cell, y, scale);
           }
-          float[] box = Localization.boxOf(slice, mapHeight, mapWidth, size);
-          g.setColor(Color.RED);
-          g.drawRect(s * cell + (int) (box[0] * scale), y + (int) (box[1] * scale), (int) (box[2] * scale), (int) (box[3] * scale));
+          if (!boxes.isEmpty()) {
+            AttentionBox box = boxes.get(0);
+            g.setColor(Color.RED);
+            drawBox(g, geometry, box.getXMin(), box.getYMin(), box.getXMax(), box.getYMax(), s * cell, y, scale);
+          }
         }
         y += cell;
       }
@@ -80,13 +87,23 @@ public final class AttentionOverlay {
     ImageIO.write(image, "png", png.toFile());
   }
 
+  /** A box given in normalized source coordinates, drawn in the clip's (scaled) pixels. */
+  private static void drawBox(Graphics2D g, FrameGeometry geometry, double x0, double y0, double x1, double y1, int left, int top,
+      int scale) {
+    int px0 = (int) Math.round(geometry.modelX(x0) * scale);
+    int py0 = (int) Math.round(geometry.modelY(y0) * scale);
+    int px1 = (int) Math.round(geometry.modelX(x1) * scale);
+    int py1 = (int) Math.round(geometry.modelY(y1) * scale);
+    g.drawRect(left + px0, top + py0, px1 - px0, py1 - py0);
+  }
+
   private static BufferedImage frameImage(DecodedVideo video, int frame, ClipWindow window, int size) {
     BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    byte[] rgb = video.frame(frame);
+    byte[] bgr = video.picture(frame).crop(window.cropX(), window.cropY(), size, size, false);
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
-        int p = ((window.cropY() + y) * video.size() + window.cropX() + x) * 3;
-        image.setRGB(x, y, (rgb[p] & 0xFF) << 16 | (rgb[p + 1] & 0xFF) << 8 | (rgb[p + 2] & 0xFF));
+        int p = (y * size + x) * 3;
+        image.setRGB(x, y, (bgr[p + 2] & 0xFF) << 16 | (bgr[p + 1] & 0xFF) << 8 | (bgr[p] & 0xFF));
       }
     }
     return image;

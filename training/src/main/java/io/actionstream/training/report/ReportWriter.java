@@ -75,12 +75,13 @@ public final class ReportWriter {
           num(l.meanIou()), pct(l.iouAbove50()), pct(l.pointingGame()), pct(e.reversal().rate()), trainSpeed, e.inferenceClipsPerSecond()));
     }
     md.add("");
-    md.add("Attention scores use the motion map of each network (the distilled one, for the student) against the actor's "
-        + "true box, per time slice of the map, with a threshold of " + Localization.THRESHOLD + " of the map's maximum "
-        + "(fixed before any result). A map spread evenly over the frame gives a box of the whole frame, whose IoU is "
-        + "the actor's share of the frame (about 0.1 here), so read IoU together with the pointing game, which such a "
-        + "map does not pass. Reversal consistency: share of clips of the reversal pairs whose prediction "
-        + "turns into the partner class when played backwards.");
+    md.add("Attention scores use the motion map of each network (the distilled one, for the student) and score the boxes "
+        + "an event for the clip would carry (the shared box code: the map averaged over time, cells at " + Localization.THRESHOLD
+        + " of its maximum or more, connected regions; the region with most attention), in source-frame coordinates, against "
+        + "the union of the actor's true boxes over the clip (settings fixed before any result). A map spread evenly over "
+        + "the frame gives a box of the whole frame, whose IoU is the actor's share of the frame, so read IoU together with "
+        + "the pointing game, which such a map does not pass. Reversal consistency: share of clips of the reversal pairs "
+        + "whose prediction turns into the partner class when played backwards.");
     md.add("");
     md.add(verdict(r));
     md.add("");

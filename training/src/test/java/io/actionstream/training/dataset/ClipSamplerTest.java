@@ -1,83 +1,101 @@
 package io.actionstream.training.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.actionstream.model.ModelContract;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.TestSpecs;
+import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.Region;
 import io.actionstream.training.flow.FlowField;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 class ClipSamplerTest {
 
-  /** A 3-frame 4x4 video whose red channel at (x, y) of frame t is 10t + x, with a box per frame. */
+  private static final int S = 8;
+  private static final int PLANE = S * S;
+
+  /** A 3-frame 8x8 video (BGR) whose red channel at (x, y) of frame t is 10t + x, with a box per frame. */
   private static DecodedVideo video() {
-    ByteBuffer pixels = ByteBuffer.allocate(3 * 4 * 4 * 3);
+    ByteBuffer pixels = ByteBuffer.allocate(3 * PLANE * 3);
     for (int t = 0; t < 3; t++) {
-      for (int y = 0; y < 4; y++) {
-        for (int x = 0; x < 4; x++) {
-          pixels.put(((t * 4 + y) * 4 + x) * 3, (byte) (10 * t + x));
+      for (int y = 0; y < S; y++) {
+        for (int x = 0; x < S; x++) {
+          pixels.put(((t * S + y) * S + x) * 3 + 2, (byte) (10 * t + x));
         }
       }
     }
-    BoxTrack boxes = new BoxTrack(new float[][] {{0, 0, 1, 2}, {1, 1, 1, 1}, {2, 0, 1, 4}});
-    return new DecodedVideo(3, 4, 8, pixels, boxes);
+    BoxTrack boxes = new BoxTrack(new float[][] {{0, 0, 0.1f, 0.2f}, {0.1f, 0.1f, 0.1f, 0.1f}, {0.2f, 0, 0.1f, 0.4f}});
+    Frame geometry = Frame.newBuilder().setWidth(S).setHeight(S).setSourceWidth(S).setSourceHeight(S)
+        .setImageRegion(Region.newBuilder().setWidth(S).setHeight(S)).build();
+    return new DecodedVideo(3, S, S, 8, pixels, geometry, boxes);
   }
 
-  private static final ClipSpec SPEC = new ClipSpec(3, 1, 4, new float[] {0, 0, 0}, new float[] {1, 1, 1});
+  private static final ModelSpec MODEL = TestSpecs.spec(3, S, S, ModelContract.STRETCH, 0, 1, 1, 1, 0, 1);
+  private static final ClipSpec SPEC = new ClipSpec(MODEL, 1);
 
   @Test
-  void aMirroredClipShowsTheFrameMirroredAndItsBoxesToo() {
+  void aMirroredClipShowsTheFrameMirroredAsNormalizedRgb() {
     ClipSampler sampler = new ClipSampler(SPEC);
-    float[] out = new float[3 * 3 * 16];
+    float[] out = new float[3 * 3 * PLANE];
     ClipWindow mirrored = new ClipWindow(0, 0, 0, true, false);
     sampler.rgb(video(), mirrored, out, 0);
 
-    // red channel of frame 1, row 0: x = 0..3 shows source x = 3..0
-    assertThat(new float[] {out[16], out[17], out[18], out[19]})
-        .containsExactly(13 / 255f, 12 / 255f, 11 / 255f, 10 / 255f);
-    assertThat(sampler.boxes(video(), mirrored)[0]).containsExactly(3, 0, 1, 2);
+    // red plane of frame 1, row 0: x = 0..7 shows source x = 7..0
+    for (int x = 0; x < S; x++) {
+      assertThat(out[PLANE + x]).as("x %d", x).isCloseTo((17 - x) / 255f, within(1e-6f));
+      assertThat(out[3 * PLANE + PLANE + x]).as("green stays 0").isZero();
+    }
   }
 
   @Test
-  void aBackwardsClipPlaysTheFramesInReverse() {
+  void aBackwardsClipPlaysTheFramesInReverseAndItsBoxesToo() {
     ClipSampler sampler = new ClipSampler(SPEC);
     ClipWindow backwards = new ClipWindow(0, 0, 0, false, true);
-    float[] out = new float[3 * 3 * 16];
+    float[] out = new float[3 * 3 * PLANE];
     sampler.rgb(video(), backwards, out, 0);
 
-    assertThat(out[0] * 255).isCloseTo(20f, org.assertj.core.data.Offset.offset(1e-3f));
-    assertThat(out[32] * 255).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-3f));
-    assertThat(sampler.boxes(video(), backwards)[0]).containsExactly(2, 0, 1, 4);
+    assertThat(out[0] * 255).isCloseTo(20f, within(1e-3f));
+    assertThat(out[2 * PLANE] * 255).isCloseTo(0f, within(1e-3f));
+    assertThat(sampler.boxes(video(), backwards)[0]).containsExactly(0.2f, 0, 0.1f, 0.4f);
   }
 
   @Test
   void mirroredFlowPointsTheOtherWay() {
-    ByteBuffer values = ByteBuffer.allocate(2 * 4 * 4 * 2);
+    ByteBuffer values = ByteBuffer.allocate(2 * PLANE * 2);
     for (int i = 0; i < values.capacity(); i += 2) {
       values.put(i, (byte) 127); // dx = +bound everywhere
       values.put(i + 1, (byte) -64);
     }
-    FlowField field = new FlowField(2, 4, 8f, values);
+    FlowField field = new FlowField(2, S, S, 8f, values);
     ClipSampler sampler = new ClipSampler(SPEC);
-    float[] plain = new float[2 * 3 * 16];
-    float[] mirrored = new float[2 * 3 * 16];
+    float[] plain = new float[2 * 3 * PLANE];
+    float[] mirrored = new float[2 * 3 * PLANE];
     sampler.flow(field, new ClipWindow(0, 0, 0, false, false), 3, plain, 0);
     sampler.flow(field, new ClipWindow(0, 0, 0, true, false), 3, mirrored, 0);
 
     assertThat(plain[0]).isEqualTo(1f);
     assertThat(mirrored[0]).isEqualTo(-1f);
-    assertThat(mirrored[48]).isEqualTo(plain[48]).isEqualTo(-64 / 127f);
+    assertThat(mirrored[3 * PLANE]).isEqualTo(plain[3 * PLANE]).isEqualTo(-64 / 127f);
   }
 
   @Test
-  void trainingWindowsStayInsideTheVideoAndEvaluationWindowsAreCentred() {
-    ClipSampler sampler = new ClipSampler(ClipSpec.of(8, 2, 32));
+  void trainingWindowsStayInsideTheVideoAndEvaluationWindowsTakeTheServedCentreCrop() {
+    // a 320x240 source letterboxed into 224x224 (picture 224x168) and resized to short side 40: 53x40
+    ModelSpec model = TestSpecs.spec(8, 32, 32, ModelContract.SHORT_SIDE_CENTRE_CROP, 40, 2, 4, 4, 0.45f, 0.225f);
+    ClipSampler sampler = new ClipSampler(new ClipSpec(model, 2));
+    Frame geometry = Frame.newBuilder().setWidth(224).setHeight(224).setSourceWidth(320).setSourceHeight(240)
+        .setImageRegion(Region.newBuilder().setY(28).setWidth(224).setHeight(168)).build();
+    DecodedVideo video = new DecodedVideo(24, 53, 40, 8, ByteBuffer.allocate(24 * 53 * 40 * 3), geometry, null);
     java.util.Random random = new java.util.Random(1);
     for (int i = 0; i < 200; i++) {
-      ClipWindow w = sampler.randomWindow(24, 40, random);
+      ClipWindow w = sampler.randomWindow(video, random);
       assertThat(w.start() + 14).isLessThan(24);
-      assertThat(w.cropX()).isBetween(0, 8);
+      assertThat(w.cropX()).isBetween(0, 21);
       assertThat(w.cropY()).isBetween(0, 8);
     }
-    assertThat(sampler.centreWindow(24, 40)).isEqualTo(new ClipWindow(4, 4, 4, false, false));
+    assertThat(sampler.centreWindow(video)).isEqualTo(new ClipWindow(4, 10, 4, false, false));
   }
 }

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real-format loaders on generated data: the layouts, and what a broken folder says. */
 class DatasetReaderTest {
 
+  private static final io.actionstream.model.ModelSpec MODEL = io.actionstream.model.TestSpecs.spec(
+      8, 32, 32, io.actionstream.model.ModelContract.SHORT_SIDE_CENTRE_CROP, 40, 2, 4, 4, 0.45f, 0.225f);
+
   @TempDir Path root;
 
   @BeforeEach
@@ -109,7 +112,7 @@ class DatasetReaderTest {
     VideoSample victim = data.train().get(0);
     Files.write(victim.video(), new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
 
-    PreparedDataset prepared = PreparedDataset.prepare(data, new FrameCache(cache.resolve("a"), 40, 64), null, 0.1, 1, 2);
+    PreparedDataset prepared = PreparedDataset.prepare(data, new FrameCache(cache.resolve("a"), MODEL, 64), null, 0.1, 1, 2);
     assertThat(prepared.skipped()).extracting(PreparedDataset.Skipped::name).containsExactly(victim.name());
     assertThat(prepared.skipped().get(0).reason()).contains(victim.video().toString());
     assertThat(prepared.train().size() + prepared.validation().size()).isEqualTo(data.train().size() - 1);
@@ -117,7 +120,7 @@ class DatasetReaderTest {
     for (VideoSample sample : data.train().subList(0, 10)) {
       Files.write(sample.video(), new byte[] {9, 9, 9});
     }
-    assertThatThrownBy(() -> PreparedDataset.prepare(data, new FrameCache(cache.resolve("b"), 40, 64), null, 0.1, 1, 2))
+    assertThatThrownBy(() -> PreparedDataset.prepare(data, new FrameCache(cache.resolve("b"), MODEL, 64), null, 0.1, 1, 2))
         .isInstanceOf(DatasetException.class)
         .hasMessageContaining("10 of 80 videos")
         .hasMessageContaining("cannot be decoded");

@@ -39,7 +39,7 @@ class FlowCacheTest {
         }
       }
     }
-    DecodedVideo video = new DecodedVideo(frames, size, 8, pixels, null);
+    DecodedVideo video = new DecodedVideo(frames, size, size, 8, pixels, null, null);
 
     FlowField field = new FlowCache(dir, method, 4f).load("square", video);
 
@@ -56,7 +56,7 @@ class FlowCacheTest {
   @ParameterizedTest
   @EnumSource(FlowMethod.class)
   void aSecondLoadReadsTheCacheInsteadOfComputing(FlowMethod method) throws Exception {
-    DecodedVideo video = new DecodedVideo(2, 16, 8, ByteBuffer.allocate(2 * 16 * 16 * 3), null);
+    DecodedVideo video = new DecodedVideo(2, 16, 16, 8, ByteBuffer.allocate(2 * 16 * 16 * 3), null, null);
     new FlowCache(dir, method, 4f).load("v", video);
     Path file;
     try (var files = Files.list(dir)) {

@@ -10,13 +10,14 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import io.actionstream.schemas.v1.ModelRelease;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.frame.FrameEncodings;
 import io.actionstream.training.dataset.ClipSpec;
 import io.actionstream.training.dataset.DatasetReader;
 import io.actionstream.training.dataset.FrameCache;
 import io.actionstream.training.dataset.PreparedDataset;
 import io.actionstream.training.dataset.PreparedDataset.Item;
 import io.actionstream.training.dataset.VideoDataset;
-import io.actionstream.training.export.ModelMetadata;
 import io.actionstream.training.export.OnnxExporter;
 import io.actionstream.training.network.AttentionNet;
 import io.actionstream.training.network.NetworkSpec;
@@ -41,13 +42,16 @@ class QualityGateTest {
   private static List<Item> jumps;
   private static List<String> classes;
   private static final NetworkSpec SPEC = new NetworkSpec(3, 8, 32, 32, new int[] {4, 8, 8, 16}, 10);
+  private static ModelSpec contract;
 
   @BeforeAll
   static void prepare() throws Exception {
     new SynthActionsWriter(SynthOptions.DEFAULTS.withClipsPerClass(5).withSize(48).withFrames(8)).write(dir.resolve("data"), 2, d -> {});
     VideoDataset data = DatasetReader.read(dir.resolve("data"), 1);
-    PreparedDataset prepared = PreparedDataset.prepare(data, new FrameCache(dir.resolve("cache"), 40, 64), null, 0.1, 1, 2);
     classes = data.classes();
+    contract = new ModelSpec("student", "test", classes,
+        ModelSpec.input(8, 32, 32, 8, ClipSpec.MEAN, ClipSpec.STD, 40, FrameEncodings.DEFAULT), ModelSpec.attention(2, 4, 4), 0.01);
+    PreparedDataset prepared = PreparedDataset.prepare(data, new FrameCache(dir.resolve("cache"), contract, 64), null, 0.1, 1, 2);
     int jump = classes.indexOf("jump");
     List<Item> all = new java.util.ArrayList<>(prepared.train());
     all.addAll(prepared.validation());
@@ -119,7 +123,7 @@ class QualityGateTest {
         float[] oneHot = new float[10];
         oneHot[classes.indexOf(label)] = 10f;
         bias.set(oneHot);
-        return OnnxExporter.export(net, new ModelMetadata("student", "test", classes, ClipSpec.of(8, 1, 32), 8, 40, 0.01, "rigged"));
+        return OnnxExporter.export(net, contract, "rigged");
       }
     }
   }

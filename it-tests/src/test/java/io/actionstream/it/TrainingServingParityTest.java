@@ -1,0 +1,170 @@
+package io.actionstream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.actionstream.broker.EmbeddedKafkaBroker;
+import io.actionstream.inference.batch.ClipInference;
+import io.actionstream.inference.clip.ClipAssembler;
+import io.actionstream.inference.clip.ClipState;
+import io.actionstream.inference.event.EventFactory;
+import io.actionstream.inference.image.PreparedFrames;
+import io.actionstream.inference.topology.DecodedFrame;
+import io.actionstream.inference.topology.FrameValidator;
+import io.actionstream.ingest.FrameTopicReader;
+import io.actionstream.ingest.IngestService;
+import io.actionstream.ingest.config.IngestConfigReader;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.attention.AttentionBoxes;
+import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.StudentModel;
+import io.actionstream.schemas.v1.ActionEvent;
+import io.actionstream.schemas.v1.AttentionBox;
+import io.actionstream.schemas.v1.Frame;
+import io.actionstream.training.dataset.ClipSampler;
+import io.actionstream.training.dataset.ClipSpec;
+import io.actionstream.training.dataset.ClipWindow;
+import io.actionstream.training.dataset.DatasetReader;
+import io.actionstream.training.dataset.DecodedVideo;
+import io.actionstream.training.dataset.FrameCache;
+import io.actionstream.training.dataset.VideoDataset;
+import io.actionstream.training.dataset.VideoSample;
+import io.actionstream.training.evaluation.ClipResult;
+import io.actionstream.training.evaluation.Localization;
+import io.actionstream.training.synth.SynthActionsWriter;
+import io.actionstream.training.synth.SynthOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training sees what serving sees. One generated SynthActions video goes down both paths with
+ * the shipped student's contract: the real ingest publishes it to a real broker and the frames
+ * are validated, assembled into a clip and turned into a tensor by the code the inference
+ * topology runs; the trainer's data pipeline ({@link FrameCache} and {@link ClipSampler}) turns
+ * the same file into its evaluation clip. The two tensors must be identical, and so must the
+ * boxes the training report scores and the boxes an event carries for that clip.
+ */
+class TrainingServingParityTest {
+
+  @TempDir static Path dir;
+  private static StudentModel student;
+  private static List<Frame> served;
+  private static float[] servingTensor;
+  private static float[] trainingTensor;
+  private static DecodedVideo prepared;
+  private static ClipSampler sampler;
+  private static ClipWindow window;
+
+  @BeforeAll
+  static void runBothPaths() throws Exception {
+    Path shipped = Path.of(System.getProperty("actionstream.shipped.model"));
+    student = StudentModel.load(Files.readAllBytes(shipped), ExecutionProvider.CPU, shipped.toString());
+    ModelSpec spec = student.spec();
+    new SynthActionsWriter(SynthOptions.DEFAULTS.withClipsPerClass(1)).write(dir.resolve("data"), 1, done -> {});
+    VideoDataset data = DatasetReader.read(dir.resolve("data"), 1);
+    VideoSample sample = data.train().get(0);
+
+    // serving: the ingest's encoding through Kafka, then the inference's validation, clip assembly and tensor
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      var tree = IngestConfigReader.emptyTree();
+      tree.putObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
+      tree.put("metricsPort", -1);
+      tree.putObject("defaults").put("fps", spec.fps()).put("realtime", false);
+      tree.putArray("cameras").addObject().put("id", "cam").put("uri", sample.video().toString());
+      try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(tree))) {
+        served = FrameTopicReader.readUntil(broker.bootstrapServers(), "frames", f -> f.size() >= spec.frames(), Duration.ofSeconds(60))
+            .stream().map(FrameTopicReader.KeyedFrame::frame).toList();
+      }
+    }
+    servingTensor = servingTensor(served, spec);
+
+    // training: the trainer's cache and sampler, the evaluation crop of the clip that starts at frame 0
+    FrameCache cache = new FrameCache(dir.resolve("cache"), spec, 512);
+    prepared = cache.load(sample);
+    sampler = new ClipSampler(new ClipSpec(spec, 1));
+    ClipWindow centre = sampler.centreWindow(prepared);
+    window = new ClipWindow(0, centre.cropX(), centre.cropY(), false, false);
+    trainingTensor = new float[spec.clipValues()];
+    sampler.rgb(prepared, window, trainingTensor, 0);
+  }
+
+  /** What the inference topology does with a camera's frames, up to the tensor it hands the network. */
+  private static float[] servingTensor(List<Frame> frames, ModelSpec spec) {
+    FrameValidator validator = new FrameValidator(4096, Duration.ofMinutes(10), Clock.systemUTC());
+    ClipAssembler assembler = new ClipAssembler(2);
+    ClipState state = new ClipState();
+    List<String> keys = new ArrayList<>();
+    List<Frame> valid = new ArrayList<>();
+    float[] tensor = new float[spec.clipValues()];
+    try (PreparedFrames pixels = new PreparedFrames()) {
+      for (Frame frame : frames) {
+        FrameValidator.Result result = validator.validate(frame.getCameraId(), frame.toByteArray());
+        assertThat(result.valid()).as("frame %d: %s", frame.getSequenceNumber(), result.detail()).isTrue();
+        String key = "cam/" + frame.getSequenceNumber();
+        try (DecodedFrame decoded = new DecodedFrame(result.frame(), result.image())) {
+          pixels.arrived(key, decoded, spec);
+        }
+        keys.add(key);
+        valid.add(result.frame());
+        if (assembler.add(state, frame.getSessionId(), frame.getSegment(), frame.getSequenceNumber(), spec.frames(), spec.frames())
+            == ClipAssembler.Outcome.COMPLETED_CLIP) {
+          assertThat(state.ready().get(0).sequences()).as("the first clip is frames 0-15").startsWith(0L).hasSize(spec.frames());
+          pixels.fill(keys, valid, spec, tensor);
+          return tensor;
+        }
+      }
+    }
+    throw new AssertionError("the ingest published " + frames.size() + " frames, no complete clip");
+  }
+
+  @AfterAll
+  static void close() {
+    if (student != null) {
+      student.close();
+    }
+  }
+
+  @Test
+  void bothPathsTurnTheVideoIntoTheSameTensor() {
+    assertThat(served).as("the ingest published every frame of the 8 fps video").hasSizeGreaterThanOrEqualTo(student.spec().frames());
+    assertThat(servingTensor).as("not all pixels alike").contains(servingTensor[0]).doesNotHave(sameEverywhere());
+    // Both decode the same file with FFmpeg, scale and JPEG-encode it with the shared encoder, and
+    // decode, resize and normalize it with the shared preprocessing: every float is the same.
+    assertThat(trainingTensor).containsExactly(servingTensor);
+  }
+
+  private static org.assertj.core.api.Condition<float[]> sameEverywhere() {
+    return new org.assertj.core.api.Condition<>(values -> {
+      for (float v : values) {
+        if (v != values[0]) {
+          return false;
+        }
+      }
+      return true;
+    }, "the same value everywhere");
+  }
+
+  @Test
+  void theBoxesTheReportScoresAreTheBoxesTheEventCarries() {
+    ModelSpec spec = student.spec();
+    StudentModel.Output out = student.run(servingTensor, 1);
+    float[] probabilities = new float[spec.labels().size()];
+    probabilities[0] = 1;
+    ActionEvent event = new EventFactory(3, AttentionBoxes.defaults(), false)
+        .create(served.subList(0, spec.frames()), new ClipInference(probabilities, out.attention(), spec, "cpu", 1, 1), 0);
+
+    ClipResult result = new ClipResult(0, 0, probabilities, out.attention(), sampler.boxes(prepared, window),
+        sampler.geometry(prepared, window), -1);
+    List<AttentionBox> scored = Localization.boxesOf(result, spec);
+
+    assertThat(event.getBoxesList()).isNotEmpty();
+    assertThat(scored).isEqualTo(event.getBoxesList());
+  }
+}

@@ -1,0 +1,75 @@
+package io.actionstream.it.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module boundaries of the design, checked on the compiled main classes: the services
+ * (ingest, inference, training) never import each other and meet only through the schemas, the
+ * model contract, Kafka and the model file; the contract and the schemas import no service; only
+ * the command line composes them.
+ */
+class ArchitectureTest {
+
+  private static final String SCHEMAS = "io.actionstream.schemas..";
+  private static final String MODEL = "io.actionstream.model..";
+  private static final String BROKER = "io.actionstream.broker..";
+  private static final String INGEST = "io.actionstream.ingest..";
+  private static final String INFERENCE = "io.actionstream.inference..";
+  private static final String TRAINING = "io.actionstream.training..";
+  private static final String CLI = "io.actionstream.cli..";
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importMainClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar"))
+        .importPackages("io.actionstream");
+  }
+
+  @Test
+  void ingestImportsNoOtherService() {
+    check(noClasses().that().resideInAPackage(INGEST).should().dependOnClassesThat().resideInAnyPackage(INFERENCE, TRAINING, CLI));
+  }
+
+  @Test
+  void inferenceImportsNoOtherService() {
+    check(noClasses().that().resideInAPackage(INFERENCE).should().dependOnClassesThat().resideInAnyPackage(INGEST, TRAINING, CLI));
+  }
+
+  @Test
+  void trainingImportsNoOtherService() {
+    check(noClasses().that().resideInAPackage(TRAINING).should().dependOnClassesThat().resideInAnyPackage(INGEST, INFERENCE, CLI));
+  }
+
+  @Test
+  void theModelContractDependsOnNoService() {
+    check(noClasses().that().resideInAPackage(MODEL).should().dependOnClassesThat()
+        .resideInAnyPackage(INGEST, INFERENCE, TRAINING, CLI, BROKER));
+  }
+
+  @Test
+  void theSchemasDependOnNothingOfOurs() {
+    check(noClasses().that().resideInAPackage(SCHEMAS).should().dependOnClassesThat()
+        .resideInAnyPackage(MODEL, INGEST, INFERENCE, TRAINING, CLI, BROKER));
+  }
+
+  @Test
+  void theRulesSeeEveryModule() {
+    for (String module : new String[] {SCHEMAS, MODEL, BROKER, INGEST, INFERENCE, TRAINING, CLI}) {
+      org.assertj.core.api.Assertions.assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(module.replace("..", ""))))
+          .as("main classes of %s imported", module).isTrue();
+    }
+  }
+
+  private static void check(ArchRule rule) {
+    rule.check(classes);
+  }
+}

@@ -1,0 +1,189 @@
+package io.actionstream.model.clip;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+
+import io.actionstream.model.ModelContract;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.Region;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * The clip preprocessing, the one path from a frame's encoded bytes to the model's input values,
+ * used by serving for every clip and by training for every clip it learns and is evaluated on:
+ * JPEG decode (OpenCV), keep the picture part of the frame (the ingest's padding removed),
+ * resize the way the model's metadata says (shorter side to {@code resize_short_side} or
+ * stretched, with its interpolation) into a {@link Picture}, crop {@code height x width} (the
+ * centre when serving), and write normalized RGB planes of the clip tensor {@code [3, T, H, W]}.
+ * One instance per thread: the resize buffer is reused from frame to frame.
+ */
+public final class ClipPreprocessor implements AutoCloseable {
+
+  private final Mat resized = new Mat();
+
+  /** Decodes a frame's JPEG (BGR); null when it is not a decodable image. */
+  public static Mat decode(Frame frame) {
+    byte[] jpeg = frame.getImage().toByteArray();
+    try (BytePointer data = new BytePointer(jpeg); Mat buffer = new Mat(1, jpeg.length, CV_8U, data)) {
+      Mat image = imdecode(buffer, IMREAD_COLOR);
+      if (image == null || image.empty()) {
+        if (image != null) {
+          image.close();
+        }
+        return null;
+      }
+      return image;
+    }
+  }
+
+  /**
+   * Writes {@code frame} at clip position {@code k} of the clip starting at {@code out[offset]}.
+   *
+   * @throws IllegalArgumentException when the image cannot be decoded
+   */
+  public void write(Frame frame, ModelSpec spec, float[] out, int offset, int k) {
+    normalize(prepare(frame, spec), spec, out, offset, k);
+  }
+
+  /** The model's view of a frame (see {@link #prepare(Mat, Frame, ModelSpec)}), decoding it first. */
+  public byte[] prepare(Frame frame, ModelSpec spec) {
+    Mat image = decode(frame);
+    if (image == null) {
+      throw new IllegalArgumentException("frame " + frame.getSequenceNumber() + " of camera '" + frame.getCameraId()
+          + "' is not a decodable JPEG");
+    }
+    try {
+      return prepare(image, frame, spec);
+    } finally {
+      image.close();
+    }
+  }
+
+  /**
+   * The model's view of a decoded frame as served: the centre {@code height x width} BGR pixels of
+   * its {@linkplain #resize resized picture}, ready for {@link #normalize}.
+   */
+  public byte[] prepare(Mat image, Frame frame, ModelSpec spec) {
+    Picture picture = resize(image, frame, spec);
+    Crop crop = crop(spec, picture.width(), picture.height());
+    return picture.crop(crop.x(), crop.y(), spec.width(), spec.height(), false);
+  }
+
+  /** The decoded frame's picture (ingest padding removed) resized as the model's metadata says. */
+  public Picture resize(Mat image, Frame frame, ModelSpec spec) {
+    Crop crop;
+    try (Rect region = pictureRegion(frame, image.cols(), image.rows()); Mat picture = new Mat(image, region)) {
+      crop = crop(spec, region.width(), region.height());
+      try (Size size = new Size(crop.width(), crop.height())) {
+        opencv_imgproc.resize(picture, resized, size, 0, 0, interpolation(spec));
+      }
+    }
+    // one copy out of native memory, not one per row: a JNI call and a pointer object per row
+    // cost more than the copying
+    byte[] pixels = new byte[crop.width() * crop.height() * 3];
+    resized.data().get(pixels, 0, pixels.length);
+    return new Picture(crop.width(), crop.height(), pixels);
+  }
+
+  private static int interpolation(ModelSpec spec) {
+    return ModelContract.AREA.equals(spec.interpolation()) ? INTER_AREA : INTER_LINEAR;
+  }
+
+  /**
+   * Writes prepared pixels ({@code height x width} BGR) at clip position {@code k} of the clip
+   * starting at {@code out[offset]}: RGB planes of {@code (v / 255 - mean) / std}.
+   */
+  public static void normalize(byte[] pixels, ModelSpec spec, float[] out, int offset, int k) {
+    int h = spec.height();
+    int w = spec.width();
+    if (pixels.length != h * w * 3) {
+      throw new IllegalArgumentException(pixels.length + " prepared bytes for a " + w + "x" + h + " frame");
+    }
+    int plane = spec.frames() * h * w;
+    float[] mean = spec.mean();
+    float[] std = spec.std();
+    // (v / 255 - mean) / std as one multiply-add per value
+    float scaleR = 1f / (255f * std[0]);
+    float scaleG = 1f / (255f * std[1]);
+    float scaleB = 1f / (255f * std[2]);
+    float offsetR = mean[0] / std[0];
+    float offsetG = mean[1] / std[1];
+    float offsetB = mean[2] / std[2];
+    int base = offset + k * h * w;
+    for (int i = 0, p = 0; i < h * w; i++, p += 3) {
+      // OpenCV decodes to BGR; the model reads RGB
+      out[base + i] = (pixels[p + 2] & 0xFF) * scaleR - offsetR;
+      out[base + plane + i] = (pixels[p + 1] & 0xFF) * scaleG - offsetG;
+      out[base + 2 * plane + i] = (pixels[p] & 0xFF) * scaleB - offsetB;
+    }
+  }
+
+  /** How a picture is resized (to width x height) and where the served (centre) crop starts. */
+  public record Crop(int width, int height, int x, int y) {}
+
+  /** The resize and centre crop of a {@code pictureWidth x pictureHeight} picture for {@code spec}. */
+  public static Crop crop(ModelSpec spec, int pictureWidth, int pictureHeight) {
+    if (!ModelContract.SHORT_SIDE_CENTRE_CROP.equals(spec.resize())) {
+      return new Crop(spec.width(), spec.height(), 0, 0);
+    }
+    double scale = (double) spec.resizeShortSide() / Math.min(pictureWidth, pictureHeight);
+    int w = Math.max(spec.width(), (int) Math.round(pictureWidth * scale));
+    int h = Math.max(spec.height(), (int) Math.round(pictureHeight * scale));
+    return new Crop(w, h, (w - spec.width()) / 2, (h - spec.height()) / 2);
+  }
+
+  /** The frame's picture without ingest padding (the whole image when no region is recorded). */
+  static Rect pictureRegion(Frame frame, int imageWidth, int imageHeight) {
+    Region r = frame.getImageRegion();
+    if (r.getWidth() == 0 || r.getHeight() == 0 || r.getX() + r.getWidth() > imageWidth || r.getY() + r.getHeight() > imageHeight) {
+      return new Rect(0, 0, imageWidth, imageHeight);
+    }
+    return new Rect(r.getX(), r.getY(), r.getWidth(), r.getHeight());
+  }
+
+  /**
+   * The mapping from pixels of the model's input to normalized source coordinates for frames like
+   * this one, when the model's crop starts at {@code (cropX, cropY)} of the resized picture.
+   */
+  public static FrameGeometry geometry(Frame frame, ModelSpec spec, int cropX, int cropY) {
+    Region image = frame.getImageRegion();
+    int pictureW = image.getWidth() > 0 ? image.getWidth() : frame.getWidth();
+    int pictureH = image.getHeight() > 0 ? image.getHeight() : frame.getHeight();
+    Region source = frame.getSourceRegion();
+    double sourceW = frame.getSourceWidth() > 0 ? frame.getSourceWidth() : pictureW;
+    double sourceH = frame.getSourceHeight() > 0 ? frame.getSourceHeight() : pictureH;
+    double regionX = source.getWidth() > 0 ? source.getX() : 0;
+    double regionY = source.getHeight() > 0 ? source.getY() : 0;
+    double regionW = source.getWidth() > 0 ? source.getWidth() : sourceW;
+    double regionH = source.getHeight() > 0 ? source.getHeight() : sourceH;
+    Crop crop = crop(spec, pictureW, pictureH);
+    // model x -> resized picture (x + cropX) -> source region (times regionW / resized width)
+    double ax = regionW / crop.width() / sourceW;
+    double bx = (regionX + cropX * regionW / crop.width()) / sourceW;
+    double ay = regionH / crop.height() / sourceH;
+    double by = (regionY + cropY * regionH / crop.height()) / sourceH;
+    return new FrameGeometry(ax, bx, ay, by);
+  }
+
+  /** The geometry of the served (centre) crop; see {@link #geometry(Frame, ModelSpec, int, int)}. */
+  public static FrameGeometry geometry(Frame frame, ModelSpec spec) {
+    Region image = frame.getImageRegion();
+    int pictureW = image.getWidth() > 0 ? image.getWidth() : frame.getWidth();
+    int pictureH = image.getHeight() > 0 ? image.getHeight() : frame.getHeight();
+    Crop crop = crop(spec, pictureW, pictureH);
+    return geometry(frame, spec, crop.x(), crop.y());
+  }
+
+  @Override
+  public void close() {
+    resized.close();
+  }
+}
