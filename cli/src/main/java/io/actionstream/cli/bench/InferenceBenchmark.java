@@ -18,7 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import org.HdrHistogram.Histogram;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -195,7 +195,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     for (RealTimeRun r : List.of(spread, inPhase)) {
       report.add(String.format(Locale.ROOT, "- %s: %d events, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms.",
           r == spread ? "start times spread over the 2 s clip period" : "all started together (every clip ends at the same instant)",
-          r.latencies().length, r.percentile(50), r.percentile(95), r.percentile(99)));
+          r.events(), r.percentile(50), r.percentile(95), r.percentile(99)));
     }
     report.forEach(out::println);
     Path file = output.resolve("inference-benchmark.md");
@@ -304,12 +304,15 @@ public final class InferenceBenchmark implements Callable<Integer> {
     return lines;
   }
 
-  /** Latencies of a run of real-time looping cameras, and whether it kept up. */
-  private record RealTimeRun(double[] latencies, double firstThirdMedian, double lastThirdMedian, double eventShare) {
+  /** Latencies (HdrHistogram, microseconds) of a run of real-time looping cameras, and whether it kept up. */
+  private record RealTimeRun(Histogram latencies, double firstThirdMedian, double lastThirdMedian, double eventShare) {
+    /** The {@code p}th percentile in milliseconds. */
     double percentile(double p) {
-      double[] sorted = latencies.clone();
-      Arrays.sort(sorted);
-      return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
+      return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(p) / 1000.0;
+    }
+
+    long events() {
+      return latencies.getTotalCount();
     }
 
     boolean sustained() {
@@ -351,11 +354,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
       }
       double seconds = run.toSeconds();
       // the first clip of a camera is complete after 2 s; skip the first 5 s of warm-up
-      double[] latencies = samples.stream().filter(s -> s[0] > 5).mapToDouble(s -> s[1]).toArray();
-      double firstThird = median(samples.stream().filter(s -> s[0] > 5 && s[0] <= 5 + (seconds - 5) / 3).mapToDouble(s -> s[1]).toArray());
-      double lastThird = median(samples.stream().filter(s -> s[0] > seconds - (seconds - 5) / 3).mapToDouble(s -> s[1]).toArray());
+      Histogram latencies = histogram(samples, s -> s[0] > 5);
+      Histogram firstThird = histogram(samples, s -> s[0] > 5 && s[0] <= 5 + (seconds - 5) / 3);
+      Histogram lastThird = histogram(samples, s -> s[0] > seconds - (seconds - 5) / 3);
       double expected = cameras * (seconds - 5) * CAMERA_FPS / CLIP_FRAMES;
-      return new RealTimeRun(latencies, firstThird, lastThird, latencies.length / expected);
+      return new RealTimeRun(latencies, median(firstThird), median(lastThird), latencies.getTotalCount() / expected);
     }
   }
 
@@ -439,13 +442,15 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
   }
 
-  private static double median(double[] values) {
-    if (values.length == 0) {
-      return Double.NaN;
-    }
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+  /** The latencies (ms, second element) of the samples that pass {@code keep}, in microseconds, 3 significant digits. */
+  private static Histogram histogram(List<double[]> samples, java.util.function.Predicate<double[]> keep) {
+    Histogram histogram = new Histogram(3);
+    samples.stream().filter(keep).forEach(s -> histogram.recordValue(Math.max(0, Math.round(s[1] * 1000))));
+    return histogram;
+  }
+
+  private static double median(Histogram latencies) {
+    return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(50) / 1000.0;
   }
 
   private static String fmt(double value) {

@@ -11,6 +11,7 @@ import io.actionstream.inference.event.EventFactory;
 import io.actionstream.inference.image.PreparedFrames;
 import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.frame.FrameEncodings;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.Frame;
@@ -62,6 +63,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   private final int hop;
   private final double frameRateTolerance;
   private final Set<String> warnedFrameRate = new HashSet<>();
+  private final Set<String> warnedEncoding = new HashSet<>();
   private final ModelHolder models;
   private final BatchScheduler scheduler;
   private final EventFactory events;
@@ -162,6 +164,13 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         keys.add(key);
       }
       ModelSpec spec = models.current().spec();
+      Frame first = clipFrames.get(0);
+      if (!FrameEncodings.sameFitting(spec.frameEncoding(), first) && warnedEncoding.add(camera)) {
+        log.warn("Camera '{}' sends {}x{} frames ({}); model {} {} was trained on {}x{} ({}) frames: its accuracy may be lower "
+            + "on this camera (set the camera's width, height and resize in the ingest to match)", camera, first.getWidth(),
+            first.getHeight(), first.getResizeMode(), spec.name(), spec.version(), spec.frameEncoding().getWidth(),
+            spec.frameEncoding().getHeight(), spec.frameEncoding().getResizeMode());
+      }
       double fps = FrameRate.of(clipFrames);
       if (!Double.isNaN(fps)) {
         metrics.cameraFrameRate(camera, fps);

@@ -1,11 +1,17 @@
 package io.actionstream.ingest.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.actionstream.ingest.camera.CameraUri;
+import io.actionstream.ingest.config.IngestFile.CameraFields;
 import io.actionstream.model.frame.ResizeMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,17 +19,22 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Reads and validates the ingest configuration (YAML). Every problem is reported as a {@link
- * ConfigException} naming the setting, including settings that do not exist (usually typos).
+ * Reads and validates the ingest configuration (YAML). Jackson binds the file to {@link
+ * IngestFile} records (an unknown setting or a value of the wrong type fails there, with its
+ * path); this class then applies the defaults and checks the values. Every problem is reported
+ * as a {@link ConfigException} naming the setting, including settings that do not exist
+ * (usually typos).
  *
  * <p>The file format, with defaults:
  *
@@ -55,13 +66,11 @@ public final class IngestConfigReader {
   public static final int DEFAULT_METRICS_PORT = 9401;
 
   private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-  private static final Set<String> CAMERA_KEYS =
-      Set.of(
-          "id", "uri", "fps", "width", "height", "resize", "jpegQuality", "loop", "realtime",
-          "reconnect", "options");
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private IngestConfigReader() {}
 
@@ -97,71 +106,156 @@ public final class IngestConfigReader {
 
   /** Validates a configuration tree (YAML or built from flags). */
   public static IngestConfig fromTree(JsonNode root) {
-    Node top = new Node(root, "");
-    top.allowOnly(Set.of("kafka", "topic", "topicPartitions", "metricsPort", "defaults", "cameras"));
-
-    Map<String, String> kafka = top.stringMap("kafka");
+    IngestFile file = bind(root);
+    Map<String, String> kafka = file.kafka() != null ? file.kafka() : Map.of();
     if (kafka.getOrDefault("bootstrap.servers", "").isBlank()) {
       throw new ConfigException(
           "kafka.bootstrap.servers", "required: the Kafka brokers to send frames to");
     }
-    String topic = top.string("topic", DEFAULT_TOPIC);
+    String topic = Objects.requireNonNullElse(file.topic(), DEFAULT_TOPIC);
     if (!topic.matches("[A-Za-z0-9._-]{1,249}")) {
       throw new ConfigException("topic", "'" + topic + "' is not a valid Kafka topic name");
     }
-    int partitions = top.integer("topicPartitions", DEFAULT_TOPIC_PARTITIONS, 0, 10_000);
-    int metricsPort = top.integer("metricsPort", DEFAULT_METRICS_PORT, -1, 65_535);
+    int partitions = range("topicPartitions", file.topicPartitions(), DEFAULT_TOPIC_PARTITIONS, 0, 10_000);
+    int metricsPort = range("metricsPort", file.metricsPort(), DEFAULT_METRICS_PORT, -1, 65_535);
 
-    Node defaults = top.child("defaults");
-    defaults.allowOnly(withoutIdentity());
-    CameraSettings fallback = readSettings(defaults, CameraSettings.BUILT_IN);
+    CameraFields defaults = file.defaults();
+    if (defaults != null && (defaults.id() != null || defaults.uri() != null)) {
+      throw new ConfigException(defaults.id() != null ? "defaults.id" : "defaults.uri",
+          "unknown setting; known settings here are " + settingsOf(CameraFields.class, Set.of("id", "uri")));
+    }
+    CameraSettings fallback = readSettings("defaults", defaults, CameraSettings.BUILT_IN);
 
-    List<Node> cameraNodes = top.list("cameras");
-    if (cameraNodes.isEmpty()) {
+    List<CameraFields> cameraFields = file.cameras() != null ? file.cameras() : List.of();
+    if (cameraFields.isEmpty()) {
       throw new ConfigException("cameras", "at least one camera is required");
     }
     List<CameraConfig> cameras = new ArrayList<>();
     Set<String> ids = new HashSet<>();
-    for (Node camera : cameraNodes) {
-      CameraConfig config = readCamera(camera, fallback);
+    for (int i = 0; i < cameraFields.size(); i++) {
+      String path = "cameras[" + i + "]";
+      CameraConfig config = readCamera(path, cameraFields.get(i), fallback);
       if (!ids.add(config.id())) {
-        throw new ConfigException(camera.path("id"), "camera id '" + config.id() + "' is used twice");
+        throw new ConfigException(path + ".id", "camera id '" + config.id() + "' is used twice");
       }
       cameras.add(config);
     }
     return new IngestConfig(kafka, topic, partitions, metricsPort, cameras);
   }
 
-  private static Set<String> withoutIdentity() {
-    Set<String> keys = new HashSet<>(CAMERA_KEYS);
-    keys.remove("id");
-    keys.remove("uri");
-    return keys;
+  /** Binds the tree to the file's records; what does not fit is reported with its path. */
+  private static IngestFile bind(JsonNode root) {
+    try {
+      return YAML.treeToValue(root == null || root.isNull() ? YAML.createObjectNode() : root, IngestFile.class);
+    } catch (UnrecognizedPropertyException e) {
+      Collection<Object> known = e.getKnownPropertyIds();
+      throw new ConfigException(path(e), "unknown setting; known settings here are "
+          + (known == null ? List.of() : new TreeSet<>(known.stream().map(String::valueOf).toList())));
+    } catch (InvalidFormatException e) {
+      throw new ConfigException(path(e), expected(e.getTargetType()) + ", got '" + e.getValue() + "'");
+    } catch (MismatchedInputException e) {
+      throw new ConfigException(path(e), expected(e.getTargetType()) + got(e));
+    } catch (JsonMappingException e) {
+      // a value our own deserializers refused (durations): their message says what is expected
+      throw new ConfigException(path(e), e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(path(e), e.getOriginalMessage());
+    }
   }
 
-  private static CameraConfig readCamera(Node camera, CameraSettings fallback) {
-    camera.allowOnly(CAMERA_KEYS);
-    String id = camera.requiredString("id");
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "unexpected value";
+    }
+    if (type == Integer.class || type == int.class) {
+      return "expected a whole number";
+    }
+    if (type == Double.class || type == double.class) {
+      return "expected a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "expected true or false";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "expected a list";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "expected a mapping";
+    }
+    return "expected a single value";
+  }
+
+  private static String got(MismatchedInputException e) {
+    try {
+      var parser = e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p ? p : null;
+      String text = parser != null && parser.currentToken() != null && parser.currentToken().isScalarValue() ? parser.getText() : null;
+      return text != null ? ", got '" + text + "'" : "";
+    } catch (IOException ignored) {
+      return "";
+    }
+  }
+
+  /** "cameras[0].reconnect.initialBackoff" from Jackson's reference chain. */
+  private static String path(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "(top level)" : path.toString();
+  }
+
+  private static String path(JsonProcessingException e) {
+    return e instanceof JsonMappingException mapping ? path(mapping) : "(top level)";
+  }
+
+  private static List<String> settingsOf(Class<? extends Record> type, Set<String> without) {
+    List<String> names = new ArrayList<>();
+    for (var component : type.getRecordComponents()) {
+      if (!without.contains(component.getName())) {
+        names.add(component.getName());
+      }
+    }
+    return names.stream().sorted().toList();
+  }
+
+  private static CameraConfig readCamera(String path, CameraFields camera, CameraSettings fallback) {
+    if (camera == null) {
+      throw new ConfigException(path, "expected a mapping");
+    }
+    String id = camera.id();
+    if (id == null || id.isBlank()) {
+      throw new ConfigException(path + ".id", "required");
+    }
     if (!CAMERA_ID.matcher(id).matches()) {
       throw new ConfigException(
-          camera.path("id"),
+          path + ".id",
           "'" + id + "' is not a valid camera id; use 1-128 letters, digits, '.', '_' or '-'");
+    }
+    if (camera.uri() == null || camera.uri().isBlank()) {
+      throw new ConfigException(path + ".uri", "required");
     }
     CameraUri uri;
     try {
-      uri = CameraUri.parse(camera.requiredString("uri"));
+      uri = CameraUri.parse(camera.uri());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(camera.path("uri"), e.getMessage());
+      throw new ConfigException(path + ".uri", e.getMessage());
     }
-    CameraSettings merged = readSettings(camera, fallback);
-    if (uri.live() && camera.has("loop") && merged.loop()) {
+    CameraSettings merged = readSettings(path, camera, fallback);
+    if (uri.live() && camera.loop() != null && merged.loop()) {
       throw new ConfigException(
-          camera.path("loop"),
+          path + ".loop",
           "only file sources can loop; camera '" + id + "' is a live source (" + uri + ")");
     }
-    if (uri.live() && camera.has("realtime") && !merged.realtime()) {
+    if (uri.live() && camera.realtime() != null && !merged.realtime()) {
       throw new ConfigException(
-          camera.path("realtime"),
+          path + ".realtime",
           "a live source is always real time; camera '" + id + "' is one (" + uri + ")");
     }
     // Set on defaults, loop and realtime simply do not apply to live cameras.
@@ -180,215 +274,68 @@ public final class IngestConfigReader {
             merged.options()));
   }
 
-  /** Reads the camera settings present in {@code node}, taking the rest from {@code base}. */
-  private static CameraSettings readSettings(Node node, CameraSettings base) {
-    double fps = node.decimal("fps", base.fps(), 0.1, 240);
-    int width = node.integer("width", base.width(), 16, 7680);
-    int height = node.integer("height", base.height(), 16, 4320);
+  /** The settings {@code fields} gives (at {@code path}), the rest taken from {@code base}. */
+  private static CameraSettings readSettings(String path, CameraFields fields, CameraSettings base) {
+    if (fields == null) {
+      return base;
+    }
+    double fps = fields.fps() != null ? fields.fps() : base.fps();
+    if (!(fps >= 0.1 && fps <= 240)) {
+      throw new ConfigException(path + ".fps", "must be between 0.1 and 240, got " + plain(fps));
+    }
+    int width = range(path + ".width", fields.width(), base.width(), 16, 7680);
+    int height = range(path + ".height", fields.height(), base.height(), 16, 4320);
     if (width % 2 != 0 || height % 2 != 0) {
       throw new ConfigException(
-          node.path(width % 2 != 0 ? "width" : "height"),
+          path + (width % 2 != 0 ? ".width" : ".height"),
           "must be even (JPEG chroma subsampling), got " + width + "x" + height);
     }
     ResizeMode resize = base.resize();
-    if (node.has("resize")) {
+    if (fields.resize() != null) {
       try {
-        resize = ResizeMode.parse(node.string("resize", null));
+        resize = ResizeMode.parse(fields.resize());
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(node.path("resize"), e.getMessage());
+        throw new ConfigException(path + ".resize", e.getMessage());
       }
     }
-    int quality = node.integer("jpegQuality", base.jpegQuality(), 1, 100);
-    boolean loop = node.bool("loop", base.loop());
-    boolean realtime = node.bool("realtime", base.realtime());
-    Node reconnect = node.child("reconnect");
-    reconnect.allowOnly(Set.of("initialBackoff", "maxBackoff"));
-    Duration initial = reconnect.duration("initialBackoff", base.backoff().initial());
-    Duration max = reconnect.duration("maxBackoff", base.backoff().max());
+    int quality = range(path + ".jpegQuality", fields.jpegQuality(), base.jpegQuality(), 1, 100);
+    boolean loop = fields.loop() != null ? fields.loop() : base.loop();
+    boolean realtime = fields.realtime() != null ? fields.realtime() : base.realtime();
+    IngestFile.Reconnect reconnect = fields.reconnect();
+    Duration initial = reconnect != null && reconnect.initialBackoff() != null ? positive(path + ".reconnect.initialBackoff",
+        reconnect.initialBackoff()) : base.backoff().initial();
+    Duration max = reconnect != null && reconnect.maxBackoff() != null ? positive(path + ".reconnect.maxBackoff",
+        reconnect.maxBackoff()) : base.backoff().max();
     if (max.compareTo(initial) < 0) {
       throw new ConfigException(
-          reconnect.path("maxBackoff"),
+          path + ".reconnect.maxBackoff",
           "must not be shorter than initialBackoff (" + initial.toMillis() + " ms)");
     }
     Map<String, String> options = new LinkedHashMap<>(base.options());
-    options.putAll(node.stringMap("options"));
+    if (fields.options() != null) {
+      options.putAll(fields.options());
+    }
     return new CameraSettings(
         fps, width, height, resize, quality, loop, realtime, new Backoff(initial, max), options);
   }
 
-  /** A mapping in the tree and its path, with typed, range-checked accessors. */
-  private static final class Node {
-    private final JsonNode node;
-    private final String path;
-
-    Node(JsonNode node, String path) {
-      this.node = node == null || node.isNull() ? YAML.createObjectNode() : node;
-      this.path = path;
-      if (!this.node.isObject()) {
-        throw new ConfigException(path.isEmpty() ? "(top level)" : path, "expected a mapping");
-      }
+  private static Duration positive(String path, Duration value) {
+    if (value.isZero() || value.isNegative()) {
+      throw new ConfigException(path, "must be longer than zero");
     }
+    return value;
+  }
 
-    String path(String key) {
-      return path.isEmpty() ? key : path + "." + key;
+  private static int range(String path, Integer value, int fallback, int min, int max) {
+    int result = value != null ? value : fallback;
+    if (result < min || result > max) {
+      throw new ConfigException(path, "must be between " + min + " and " + max + ", got " + result);
     }
+    return result;
+  }
 
-    boolean has(String key) {
-      return node.has(key) && !node.get(key).isNull();
-    }
-
-    void allowOnly(Set<String> keys) {
-      for (var names = node.fieldNames(); names.hasNext(); ) {
-        String name = names.next();
-        if (!keys.contains(name)) {
-          throw new ConfigException(
-              path(name), "unknown setting; known settings here are " + keys.stream().sorted().toList());
-        }
-      }
-    }
-
-    Node child(String key) {
-      return new Node(node.get(key), path(key));
-    }
-
-    List<Node> list(String key) {
-      JsonNode value = node.get(key);
-      if (value == null || value.isNull()) {
-        return List.of();
-      }
-      if (!value.isArray()) {
-        throw new ConfigException(path(key), "expected a list");
-      }
-      List<Node> items = new ArrayList<>();
-      for (int i = 0; i < value.size(); i++) {
-        items.add(new Node(value.get(i), path(key) + "[" + i + "]"));
-      }
-      return items;
-    }
-
-    String requiredString(String key) {
-      String value = string(key, null);
-      if (value == null || value.isBlank()) {
-        throw new ConfigException(path(key), "required");
-      }
-      return value;
-    }
-
-    String string(String key, String fallback) {
-      if (!has(key)) {
-        return fallback;
-      }
-      JsonNode value = node.get(key);
-      if (!value.isValueNode()) {
-        throw new ConfigException(path(key), "expected a single value");
-      }
-      return value.asText();
-    }
-
-    int integer(String key, int fallback, int min, int max) {
-      if (!has(key)) {
-        return fallback;
-      }
-      JsonNode value = node.get(key);
-      boolean integral = value.isIntegralNumber() && value.canConvertToInt();
-      if (!integral && !isIntegerText(value)) {
-        throw new ConfigException(path(key), "expected a whole number, got '" + value.asText() + "'");
-      }
-      int result = integral ? value.intValue() : Integer.parseInt(value.asText().trim());
-      if (result < min || result > max) {
-        throw new ConfigException(
-            path(key), "must be between " + min + " and " + max + ", got " + result);
-      }
-      return result;
-    }
-
-    double decimal(String key, double fallback, double min, double max) {
-      if (!has(key)) {
-        return fallback;
-      }
-      JsonNode value = node.get(key);
-      double result;
-      if (value.isNumber()) {
-        result = value.doubleValue();
-      } else {
-        try {
-          result = Double.parseDouble(value.asText().trim());
-        } catch (NumberFormatException e) {
-          throw new ConfigException(path(key), "expected a number, got '" + value.asText() + "'");
-        }
-      }
-      if (!(result >= min && result <= max)) {
-        throw new ConfigException(
-            path(key), "must be between " + plain(min) + " and " + plain(max) + ", got " + plain(result));
-      }
-      return result;
-    }
-
-    boolean bool(String key, boolean fallback) {
-      if (!has(key)) {
-        return fallback;
-      }
-      JsonNode value = node.get(key);
-      if (value.isBoolean()) {
-        return value.booleanValue();
-      }
-      String text = value.asText().trim();
-      if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-        return Boolean.parseBoolean(text);
-      }
-      throw new ConfigException(path(key), "expected true or false, got '" + text + "'");
-    }
-
-    Duration duration(String key, Duration fallback) {
-      if (!has(key)) {
-        return fallback;
-      }
-      String text = node.get(key).asText().trim();
-      Matcher m = DURATION.matcher(text);
-      if (!m.matches()) {
-        throw new ConfigException(
-            path(key), "expected a duration such as 500ms, 2s, 1m or 1h, got '" + text + "'");
-      }
-      long amount = Long.parseLong(m.group(1));
-      Duration result =
-          switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-          };
-      if (result.isZero()) {
-        throw new ConfigException(path(key), "must be longer than zero");
-      }
-      return result;
-    }
-
-    Map<String, String> stringMap(String key) {
-      JsonNode value = node.get(key);
-      if (value == null || value.isNull()) {
-        return Map.of();
-      }
-      if (!value.isObject()) {
-        throw new ConfigException(path(key), "expected a mapping of names to values");
-      }
-      Map<String, String> result = new LinkedHashMap<>();
-      for (var fields = value.fields(); fields.hasNext(); ) {
-        var field = fields.next();
-        if (!field.getValue().isValueNode()) {
-          throw new ConfigException(path(key) + "." + field.getKey(), "expected a single value");
-        }
-        result.put(field.getKey(), field.getValue().asText());
-      }
-      return result;
-    }
-
-    /** 240.0 as "240", 0.1 as "0.1". */
-    private static String plain(double value) {
-      return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-    }
-
-    private static boolean isIntegerText(JsonNode value) {
-      return value.isTextual() && value.asText().trim().matches("-?\\d{1,9}");
-    }
+  /** 240.0 as "240", 0.1 as "0.1". */
+  private static String plain(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }

@@ -112,6 +112,10 @@ class IngestConfigReaderTest {
           cameras not a list        | kafka: {bootstrap.servers: k}\\ncameras: {id: a}                  | cameras: expected a list
           bad topic name            | kafka: {bootstrap.servers: k}\\ntopic: 'my frames'\\ncameras: [{id: a, uri: /v}] | topic: 'my frames' is not a valid Kafka topic name
           metrics port              | kafka: {bootstrap.servers: k}\\nmetricsPort: 70000\\ncameras: [{id: a, uri: /v}] | metricsPort: must be between -1 and 65535
+          id under defaults         | kafka: {bootstrap.servers: k}\\ndefaults: {id: x}\\ncameras: [{id: a, uri: /v}] | defaults.id: unknown setting
+          typo in reconnect         | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, reconnect: {initial: 1s}}] | cameras[0].reconnect.initial: unknown setting; known settings here are [initialBackoff, maxBackoff]
+          kafka value not a scalar  | kafka: {bootstrap.servers: k, ssl: {x: 1}}\\ncameras: [{id: a, uri: /v}] | kafka.ssl: expected a single value
+          zero backoff              | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, reconnect: {initialBackoff: 0s}}] | cameras[0].reconnect.initialBackoff: must be longer than zero
           """)
   void rejectsABadSettingNamingIt(String problem, String yaml, String message) {
     assertThatThrownBy(() -> read(yaml.replace("\\n", "\n")))
