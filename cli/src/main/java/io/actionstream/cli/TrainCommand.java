@@ -72,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "112", description = "Crop size fed to the networks, a multiple of 8 (default: ${DEFAULT-VALUE}).")
   int size;
 
-  @Option(names = "--cache-size", description = "Size frames are decoded and cached at; random crops come out of it (default: size x 8/7).")
+  @Option(names = "--cache-size", description = "The model's resize: the shorter side of each frame is scaled to this before the crop; random crops come out of it in training, the centre in serving (default: size x 8/7).")
   Integer cacheSize;
 
   @Option(names = "--widths", split = ",", defaultValue = "16,32,64,128", description = "Channels of the four stages (default: ${DEFAULT-VALUE}).")

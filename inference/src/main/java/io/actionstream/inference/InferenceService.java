@@ -89,7 +89,7 @@ public final class InferenceService implements AutoCloseable {
     metrics.serving(initial.spec().name(), initial.spec().version(), initial.provider(), null, null);
     ModelHolder models = new ModelHolder(initial);
     BatchScheduler scheduler = new BatchScheduler(models, config.maxBatch(), config.maxWait(), metrics);
-    EventFactory events = new EventFactory(config.topK(), new AttentionBoxes(AttentionBoxes.DEFAULT_THRESHOLD, 3, 0.05),
+    EventFactory events = new EventFactory(config.topK(), AttentionBoxes.defaults(),
         config.includeAttentionMap());
     FrameValidator validator = new FrameValidator(config.maxFrameDimension(), config.futureTolerance(), Clock.systemUTC());
     var topology = InferenceTopology.build(

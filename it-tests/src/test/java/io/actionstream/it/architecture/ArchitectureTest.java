@@ -69,6 +69,33 @@ class ArchitectureTest {
     }
   }
 
+  /**
+   * One home for the contract's words: the tensor names and metadata keys are spelled, as string
+   * literals, in {@code ModelContract} and in no other main source file of any module.
+   */
+  @Test
+  void theContractsLiteralsAreWrittenInOneMainSourceFile() throws java.io.IOException {
+    java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("actionstream.project.root"));
+    java.util.List<String> literals = java.util.List.of("\"clip\"", "\"logits\"", "\"attention\"", "\"actionstream.model_name\"",
+        "\"actionstream.version\"", "\"actionstream.labels\"", "\"actionstream.input\"", "\"actionstream.attention\"",
+        "\"actionstream.gflops\"", "\"short-side-centre-crop\"");
+    java.util.Map<String, java.util.List<String>> found = new java.util.TreeMap<>();
+    try (var files = java.nio.file.Files.walk(root)) {
+      for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/java/"))
+          .filter(f -> !f.toString().contains("/target/")).toList()) {
+        String text = java.nio.file.Files.readString(file);
+        for (String literal : literals) {
+          if (text.contains(literal)) {
+            found.computeIfAbsent(literal, k -> new java.util.ArrayList<>()).add(root.relativize(file).toString());
+          }
+        }
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(found).as("where each literal is written").hasSize(literals.size())
+        .allSatisfy((literal, where) -> org.assertj.core.api.Assertions.assertThat(where).as(literal)
+            .containsExactly("model/src/main/java/io/actionstream/model/ModelContract.java"));
+  }
+
   private static void check(ArchRule rule) {
     rule.check(classes);
   }

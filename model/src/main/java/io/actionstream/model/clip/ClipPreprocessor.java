@@ -140,6 +140,13 @@ public final class ClipPreprocessor implements AutoCloseable {
     return new Crop(w, h, (w - spec.width()) / 2, (h - spec.height()) / 2);
   }
 
+  /** The resize and centre crop for frames like {@code frame}, from the picture size it declares. */
+  public static Crop crop(ModelSpec spec, Frame frame) {
+    Region image = frame.getImageRegion();
+    return crop(spec, image.getWidth() > 0 ? image.getWidth() : frame.getWidth(),
+        image.getHeight() > 0 ? image.getHeight() : frame.getHeight());
+  }
+
   /** The frame's picture without ingest padding (the whole image when no region is recorded). */
   static Rect pictureRegion(Frame frame, int imageWidth, int imageHeight) {
     Region r = frame.getImageRegion();
@@ -154,17 +161,15 @@ public final class ClipPreprocessor implements AutoCloseable {
    * this one, when the model's crop starts at {@code (cropX, cropY)} of the resized picture.
    */
   public static FrameGeometry geometry(Frame frame, ModelSpec spec, int cropX, int cropY) {
-    Region image = frame.getImageRegion();
-    int pictureW = image.getWidth() > 0 ? image.getWidth() : frame.getWidth();
-    int pictureH = image.getHeight() > 0 ? image.getHeight() : frame.getHeight();
+    Crop crop = crop(spec, frame);
     Region source = frame.getSourceRegion();
-    double sourceW = frame.getSourceWidth() > 0 ? frame.getSourceWidth() : pictureW;
-    double sourceH = frame.getSourceHeight() > 0 ? frame.getSourceHeight() : pictureH;
+    Region image = frame.getImageRegion();
+    double sourceW = frame.getSourceWidth() > 0 ? frame.getSourceWidth() : image.getWidth() > 0 ? image.getWidth() : frame.getWidth();
+    double sourceH = frame.getSourceHeight() > 0 ? frame.getSourceHeight() : image.getHeight() > 0 ? image.getHeight() : frame.getHeight();
     double regionX = source.getWidth() > 0 ? source.getX() : 0;
     double regionY = source.getHeight() > 0 ? source.getY() : 0;
     double regionW = source.getWidth() > 0 ? source.getWidth() : sourceW;
     double regionH = source.getHeight() > 0 ? source.getHeight() : sourceH;
-    Crop crop = crop(spec, pictureW, pictureH);
     // model x -> resized picture (x + cropX) -> source region (times regionW / resized width)
     double ax = regionW / crop.width() / sourceW;
     double bx = (regionX + cropX * regionW / crop.width()) / sourceW;
@@ -175,10 +180,7 @@ public final class ClipPreprocessor implements AutoCloseable {
 
   /** The geometry of the served (centre) crop; see {@link #geometry(Frame, ModelSpec, int, int)}. */
   public static FrameGeometry geometry(Frame frame, ModelSpec spec) {
-    Region image = frame.getImageRegion();
-    int pictureW = image.getWidth() > 0 ? image.getWidth() : frame.getWidth();
-    int pictureH = image.getHeight() > 0 ? image.getHeight() : frame.getHeight();
-    Crop crop = crop(spec, pictureW, pictureH);
+    Crop crop = crop(spec, frame);
     return geometry(frame, spec, crop.x(), crop.y());
   }
 

@@ -41,20 +41,12 @@ public final class ClipSampler {
   /** The centred window for evaluation: the crop serving takes. */
   public ClipWindow centreWindow(DecodedVideo video) {
     int start = Math.max(0, (video.frames() - spec.span()) / 2);
-    ClipPreprocessor.Crop crop = ClipPreprocessor.crop(spec.model(), pictureWidth(video), pictureHeight(video));
+    ClipPreprocessor.Crop crop = ClipPreprocessor.crop(spec.model(), video.geometry());
     if (crop.width() != video.width() || crop.height() != video.height()) {
       throw new IllegalStateException("the video was prepared at " + video.width() + "x" + video.height() + " but the model resizes to "
           + crop.width() + "x" + crop.height());
     }
     return new ClipWindow(start, crop.x(), crop.y(), false, false);
-  }
-
-  private static int pictureWidth(DecodedVideo video) {
-    return video.geometry().getImageRegion().getWidth() > 0 ? video.geometry().getImageRegion().getWidth() : video.geometry().getWidth();
-  }
-
-  private static int pictureHeight(DecodedVideo video) {
-    return video.geometry().getImageRegion().getHeight() > 0 ? video.geometry().getImageRegion().getHeight() : video.geometry().getHeight();
   }
 
   /** Maps the window's clip pixels to normalized source coordinates (not for mirrored windows). */
