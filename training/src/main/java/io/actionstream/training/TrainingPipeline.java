@@ -17,6 +17,7 @@ import io.actionstream.training.distill.EpochStats;
 import io.actionstream.training.distill.ModelTrainer;
 import io.actionstream.training.distill.Role;
 import io.actionstream.training.distill.TrainedModel;
+import io.actionstream.training.evaluation.ChanceLocalization;
 import io.actionstream.training.evaluation.Classification;
 import io.actionstream.training.evaluation.ClipPredictor;
 import io.actionstream.training.evaluation.ClipResult;
@@ -170,6 +171,7 @@ public final class TrainingPipeline {
         model.role(),
         Classification.of(results, spec.classes()),
         Localization.of(results, sampler.model()),
+        ChanceLocalization.of(results, sampler.model(), 17),
         ReversalConsistency.of(results, partner),
         // every clip ran twice: forwards and backwards
         2.0 * results.size() / seconds,

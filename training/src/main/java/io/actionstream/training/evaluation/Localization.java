@@ -28,13 +28,13 @@ public record Localization(double meanIou, double iouAbove50, double pointingGam
   public static Localization of(List<ClipResult> results, ModelSpec spec) {
     double iouSum = 0;
     int above = 0;
-    int hits = 0;
+    double hits = 0;
     int clips = 0;
     for (ClipResult result : results) {
       if (result.boxes() == null) {
         continue;
       }
-      float[] truth = union(result.boxes(), 0, result.boxes().length);
+      float[] truth = truth(result);
       if (truth[2] <= 0 || truth[3] <= 0) {
         continue;
       }
@@ -42,12 +42,12 @@ public record Localization(double meanIou, double iouAbove50, double pointingGam
       double iou = boxes.isEmpty() ? 0 : iou(boxes.get(0), truth);
       iouSum += iou;
       above += iou >= 0.5 ? 1 : 0;
-      hits += pointsInto(result, spec, truth) ? 1 : 0;
+      hits += pointsInto(result, spec, truth);
       clips++;
     }
     return clips == 0
         ? new Localization(Double.NaN, Double.NaN, Double.NaN, 0)
-        : new Localization(iouSum / clips, (double) above / clips, (double) hits / clips, clips);
+        : new Localization(iouSum / clips, (double) above / clips, hits / clips, clips);
   }
 
   /** The boxes an event for this clip carries: what {@link #of} scores. */
@@ -55,24 +55,44 @@ public record Localization(double meanIou, double iouAbove50, double pointingGam
     return BOXES.boxes(result.motionMap(), 0, spec, result.geometry());
   }
 
-  private static boolean pointsInto(ClipResult result, ModelSpec spec, float[] box) {
+  /**
+   * 1 when the peak cell of the time-averaged map is in the box, 0 when not; when several cells
+   * share the peak (a flat map), the share of them that are in it: the expected hit of picking one.
+   */
+  private static double pointsInto(ClipResult result, ModelSpec spec, float[] box) {
     int h = spec.mapHeight();
     int w = spec.mapWidth();
     float[] mean = AttentionBoxes.averageOverTime(result.motionMap(), 0, spec.mapFrames(), h, w);
-    int peak = 0;
-    for (int i = 1; i < mean.length; i++) {
-      if (mean[i] > mean[peak]) {
-        peak = i;
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : mean) {
+      max = Math.max(max, v);
+    }
+    int peaks = 0;
+    int inside = 0;
+    for (int i = 0; i < mean.length; i++) {
+      if (mean[i] == max) {
+        peaks++;
+        inside += cellInside(result, spec, i % w, i / w, box) ? 1 : 0;
       }
     }
-    double cellW = (double) spec.width() / w;
-    double cellH = (double) spec.height() / h;
-    double px = result.geometry().x((peak % w + 0.5) * cellW);
-    double py = result.geometry().y((peak / w + 0.5) * cellH);
+    return (double) inside / peaks;
+  }
+
+  /** Whether the centre of map cell (x, y) lies within {@code box}, expanded by half a cell. */
+  static boolean cellInside(ClipResult result, ModelSpec spec, int x, int y, float[] box) {
+    double cellW = (double) spec.width() / spec.mapWidth();
+    double cellH = (double) spec.height() / spec.mapHeight();
+    double px = result.geometry().x((x + 0.5) * cellW);
+    double py = result.geometry().y((y + 0.5) * cellH);
     double toleranceX = Math.abs(result.geometry().ax()) * cellW / 2;
     double toleranceY = Math.abs(result.geometry().ay()) * cellH / 2;
     return px >= box[0] - toleranceX && px <= box[0] + box[2] + toleranceX
         && py >= box[1] - toleranceY && py <= box[1] + box[3] + toleranceY;
+  }
+
+  /** The actor's box over the whole clip: the union of its boxes in the clip's frames. */
+  static float[] truth(ClipResult result) {
+    return union(result.boxes(), 0, result.boxes().length);
   }
 
   static float[] union(float[][] boxes, int from, int to) {

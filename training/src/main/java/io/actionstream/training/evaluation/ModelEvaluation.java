@@ -8,6 +8,7 @@ public record ModelEvaluation(
     Role role,
     Classification classification,
     Localization localization,
+    ChanceLocalization chance,
     ReversalConsistency reversal,
     double inferenceClipsPerSecond,
     List<ClipResult> results) {}

@@ -83,6 +83,7 @@ public final class ReportWriter {
         + "the pointing game, which such a map does not pass. Reversal consistency: share of clips of the reversal pairs "
         + "whose prediction turns into the partner class when played backwards.");
     md.add("");
+    md.addAll(chance(r));
     md.add(verdict(r));
     md.add("");
     md.add("## Learning curves");
@@ -144,11 +145,47 @@ public final class ReportWriter {
     return file;
   }
 
+  /** Localization without looking: the levels every localization score above is to be read against. */
+  private static List<String> chance(TrainingReport r) {
+    List<String> md = new ArrayList<>();
+    ModelEvaluation any = r.evaluations().values().stream().findFirst().orElse(null);
+    if (any == null || any.chance() == null) {
+      return md;
+    }
+    md.add("Chance levels, on the same clips and scored the same way:");
+    md.add("");
+    md.add("| map or boxes | attention mean IoU | IoU >= 0.5 | pointing game |");
+    md.add("|---|---:|---:|---:|");
+    md.add(chanceRow("uniform map (one box: the whole crop; pointing: any cell)", any.chance().uniform()));
+    md.add(chanceRow("centre prior (a Gaussian map at the centre)", any.chance().centrePrior()));
+    for (Role role : Role.values()) {
+      ModelEvaluation e = r.evaluations().get(role);
+      if (e != null) {
+        md.add(chanceRow("random boxes of the " + name(role) + "'s sizes, random cell", e.chance().randomBoxes()));
+      }
+    }
+    md.add("");
+    return md;
+  }
+
+  private static String chanceRow(String name, Localization l) {
+    return String.format(Locale.ROOT, "| %s | %s | %s | %s |", name, num(l.meanIou()), pct(l.iouAbove50()), pct(l.pointingGame()));
+  }
+
   private static String verdict(TrainingReport r) {
     ModelEvaluation baseline = r.evaluations().get(Role.BASELINE);
     ModelEvaluation student = r.evaluations().get(Role.STUDENT);
     if (baseline == null || student == null) {
       return "";
+    }
+    double chance = 1.0 / r.data().classes().size();
+    if (baseline.classification().top1() < 2 * chance) {
+      return String.format(Locale.ROOT,
+          "**No verdict.** The RGB baseline is at %s top-1, within twice chance (%s with %d classes): it did not learn, so "
+              + "the student's lead over it (%+.1f points) says nothing about distillation. A tuned baseline is needed "
+              + "before any claim.",
+          pct(baseline.classification().top1()), pct(chance), r.data().classes().size(),
+          100 * (student.classification().top1() - baseline.classification().top1()));
     }
     double points = 100 * (student.classification().top1() - baseline.classification().top1());
     double iou = student.localization().meanIou() - baseline.localization().meanIou();
