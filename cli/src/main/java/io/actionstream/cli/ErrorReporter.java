@@ -2,9 +2,9 @@ package io.actionstream.cli;
 
 import io.actionstream.ingest.camera.CameraException;
 import io.actionstream.ingest.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns the errors an operator can fix (bad configuration, a camera that cannot be opened, an

@@ -1,17 +1,17 @@
 package io.actionstream.inference;
 
-import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.inference.batch.BatchScheduler;
 import io.actionstream.inference.event.EventFactory;
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.model.ModelRefusedException;
-import io.actionstream.model.RefusalReason;
-import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.inference.swap.ArtifactFetcher;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.inference.swap.ReleaseWatcher;
 import io.actionstream.inference.topology.FrameValidator;
 import io.actionstream.inference.topology.InferenceTopology;
+import io.actionstream.model.ModelRefusedException;
+import io.actionstream.model.RefusalReason;
+import io.actionstream.model.attention.AttentionBoxes;
+import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ModelRelease;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

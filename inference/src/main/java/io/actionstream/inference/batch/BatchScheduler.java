@@ -1,10 +1,10 @@
 package io.actionstream.inference.batch;
 
-import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.model.ModelSpec;
-import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.inference.swap.ModelHolder;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.clip.ClipPreprocessor;
+import io.actionstream.model.runtime.StudentModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -1,10 +1,10 @@
 package io.actionstream.inference.event;
 
 import com.google.protobuf.ByteString;
-import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.inference.batch.ClipInference;
-import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.attention.AttentionBoxes;
+import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.AttentionMap;
 import io.actionstream.schemas.v1.Frame;

@@ -1,8 +1,8 @@
 package io.actionstream.inference.swap;
 
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.ModelRefusedException;
+import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ModelRelease;
 import java.time.Duration;

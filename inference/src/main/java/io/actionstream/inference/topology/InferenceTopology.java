@@ -2,13 +2,13 @@ package io.actionstream.inference.topology;
 
 import io.actionstream.inference.batch.BatchScheduler;
 import io.actionstream.inference.clip.ClipAssembler;
+import io.actionstream.inference.clip.ClipState;
 import io.actionstream.inference.event.EventFactory;
 import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.swap.ModelHolder;
-import java.time.Duration;
-import io.actionstream.inference.clip.ClipState;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.Frame;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;

@@ -3,11 +3,11 @@ package io.actionstream.inference.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actionstream.inference.metrics.InferenceMetrics;
-import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.model.runtime.TinyOnnx;
-import io.actionstream.inference.swap.ModelHolder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,14 +3,14 @@ package io.actionstream.inference.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actionstream.inference.TestFrames;
-import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.inference.batch.BatchScheduler;
 import io.actionstream.inference.event.EventFactory;
 import io.actionstream.inference.metrics.InferenceMetrics;
+import io.actionstream.inference.swap.ModelHolder;
+import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.model.runtime.TinyOnnx;
-import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.Frame;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,11 +1,19 @@
 package io.actionstream.it.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +72,7 @@ class ArchitectureTest {
   @Test
   void theRulesSeeEveryModule() {
     for (String module : new String[] {SCHEMAS, MODEL, BROKER, INGEST, INFERENCE, TRAINING, CLI}) {
-      org.assertj.core.api.Assertions.assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(module.replace("..", ""))))
+      assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(module.replace("..", ""))))
           .as("main classes of %s imported", module).isTrue();
     }
   }
@@ -74,25 +82,25 @@ class ArchitectureTest {
    * literals, in {@code ModelContract} and in no other main source file of any module.
    */
   @Test
-  void theContractsLiteralsAreWrittenInOneMainSourceFile() throws java.io.IOException {
-    java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("actionstream.project.root"));
-    java.util.List<String> literals = java.util.List.of("\"clip\"", "\"logits\"", "\"attention\"", "\"actionstream.model_name\"",
+  void theContractsLiteralsAreWrittenInOneMainSourceFile() throws IOException {
+    Path root = Path.of(System.getProperty("actionstream.project.root"));
+    List<String> literals = List.of("\"clip\"", "\"logits\"", "\"attention\"", "\"actionstream.model_name\"",
         "\"actionstream.version\"", "\"actionstream.labels\"", "\"actionstream.input\"", "\"actionstream.attention\"",
         "\"actionstream.gflops\"", "\"short-side-centre-crop\"");
-    java.util.Map<String, java.util.List<String>> found = new java.util.TreeMap<>();
-    try (var files = java.nio.file.Files.walk(root)) {
-      for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/java/"))
+    Map<String, List<String>> found = new TreeMap<>();
+    try (var files = Files.walk(root)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/java/"))
           .filter(f -> !f.toString().contains("/target/")).toList()) {
-        String text = java.nio.file.Files.readString(file);
+        String text = Files.readString(file);
         for (String literal : literals) {
           if (text.contains(literal)) {
-            found.computeIfAbsent(literal, k -> new java.util.ArrayList<>()).add(root.relativize(file).toString());
+            found.computeIfAbsent(literal, k -> new ArrayList<>()).add(root.relativize(file).toString());
           }
         }
       }
     }
-    org.assertj.core.api.Assertions.assertThat(found).as("where each literal is written").hasSize(literals.size())
-        .allSatisfy((literal, where) -> org.assertj.core.api.Assertions.assertThat(where).as(literal)
+    assertThat(found).as("where each literal is written").hasSize(literals.size())
+        .allSatisfy((literal, where) -> assertThat(where).as(literal)
             .containsExactly("model/src/main/java/io/actionstream/model/ModelContract.java"));
   }
 
