@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--flow-bound", defaultValue = "8", description = "Flow is clipped to +- this many pixels (default: ${DEFAULT-VALUE}).")
   float flowBound;
 
-  @Option(names = "--validation-share", defaultValue = "0.1", description = "Share of each training class held out for validation and the gate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--validation-share", defaultValue = "0.1", description = "Share of the training clips held out, as whole recording groups (gXX), for validation and the gate (default: ${DEFAULT-VALUE}).")
   double validationShare;
 
   @Option(names = "--epochs", defaultValue = "20", description = "Epochs for each network (default: ${DEFAULT-VALUE}).")

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A data set made ready for training: every video decoded (and its optical flow computed, when
  * a flow cache is given), corrupt videos skipped and listed, and a validation split carved out
- * of the training list (a fixed share of each class, chosen by seed) for checkpoints and the
- * quality gate. The test list is left untouched for the final report.
+ * of the training list (whole recording groups, chosen by seed, about a fixed share of the clips)
+ * for checkpoints and the quality gate. The test list is left untouched for the final report.
  */
 public final class PreparedDataset {
 
@@ -102,15 +102,7 @@ public final class PreparedDataset {
     }
     List<Item> validation = new ArrayList<>();
     List<Item> train = new ArrayList<>();
-    Random random = new Random(seed);
-    for (int label = 0; label < dataset.classes().size(); label++) {
-      int l = label;
-      List<Item> ofClass = new ArrayList<>(trainItems.stream().filter(it -> it.sample().label() == l).toList());
-      Collections.shuffle(ofClass, random);
-      int held = ofClass.size() < 2 ? 0 : Math.max(1, (int) Math.round(ofClass.size() * validationShare));
-      validation.addAll(ofClass.subList(0, held));
-      train.addAll(ofClass.subList(held, ofClass.size()));
-    }
+    splitByGroup(trainItems, validationShare, seed, train, validation);
     if (train.isEmpty() || testItems.isEmpty()) {
       throw new DatasetException(dataset.root() + ": no decodable " + (train.isEmpty() ? "training" : "test") + " videos");
     }
@@ -118,6 +110,30 @@ public final class PreparedDataset {
         "Data set {} ({}): {} classes, {} train, {} validation, {} test clips; {} skipped",
         dataset.root(), dataset.layout(), dataset.classes().size(), train.size(), validation.size(), testItems.size(), skipped.size());
     return new PreparedDataset(dataset, train, validation, testItems, skipped);
+  }
+
+  /**
+   * Holds out whole recording groups ({@link VideoSample#group()}), in an order the seed decides,
+   * until {@code share} of the clips are held out: no group has clips on both sides, so
+   * validation never sees the actors and scenes training saw (on UCF101 a per-clip split would
+   * put clips of one recording on both sides and flatter validation).
+   */
+  static void splitByGroup(List<Item> items, double share, long seed, List<Item> train, List<Item> validation) {
+    List<String> groups = new ArrayList<>(new java.util.TreeSet<>(items.stream().map(i -> i.sample().group()).toList()));
+    Collections.shuffle(groups, new Random(seed));
+    java.util.Set<String> held = new java.util.HashSet<>();
+    long target = Math.round(items.size() * share);
+    long heldClips = 0;
+    for (String group : groups) {
+      if (heldClips >= target || held.size() == groups.size() - 1) {
+        break;
+      }
+      held.add(group);
+      heldClips += items.stream().filter(i -> i.sample().group().equals(group)).count();
+    }
+    for (Item item : items) {
+      (held.contains(item.sample().group()) ? validation : train).add(item);
+    }
   }
 
   public VideoDataset dataset() {

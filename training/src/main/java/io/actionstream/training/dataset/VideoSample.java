@@ -12,7 +12,20 @@ import java.nio.file.Path;
  */
 public record VideoSample(Path video, String name, int label, Path boxes) {
 
+  private static final java.util.regex.Pattern GROUP = java.util.regex.Pattern.compile("_g(\\d+)_");
+
   public boolean hasBoxes() {
     return boxes != null;
+  }
+
+  /**
+   * The recording group of the video: UCF101's {@code gXX} in the file name (clips of one
+   * group share actors and scene, so they must not be split between training and validation),
+   * or, for names without one (HMDB51), the video itself.
+   */
+  public String group() {
+    String file = java.nio.file.Path.of(name).getFileName().toString();
+    java.util.regex.Matcher m = GROUP.matcher(file);
+    return m.find() ? "g" + Integer.parseInt(m.group(1)) : name;
   }
 }
