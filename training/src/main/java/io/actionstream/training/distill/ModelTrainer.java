@@ -5,12 +5,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +23,7 @@ import io.actionstream.training.network.AttentionNet;
 import io.actionstream.training.network.NetworkSpec;
 import io.actionstream.training.report.Progress;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 import me.tongfei.progressbar.ProgressBar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * Trains one network of a run (teacher, baseline or student) with Adam and a cosine learning
  * rate, showing a progress bar with loss and accuracy, checking validation accuracy and saving a
  * checkpoint after every epoch. A run that finds a checkpoint of the same configuration in its
- * folder resumes after the last finished epoch (Adam's moments and the learning-rate schedule
- * start afresh; the weights and history carry over).
+ * folder resumes after the last finished epoch where it stopped: weights, history, Adam's moments
+ * and the learning-rate schedule's position carry over, and the epochs' data order and
+ * augmentation depend only on the seed and the epoch, so a resumed run trains as one that never
+ * stopped.
  */
 public final class ModelTrainer {
 
@@ -63,6 +67,15 @@ public final class ModelTrainer {
    * pass null. Checkpoints go to {@code checkpoints/ROLE/}.
    */
   public TrainedModel train(Role role, NetworkSpec spec, TrainedModel teacher, Path checkpoints) {
+    return train(role, spec, teacher, checkpoints, () -> false);
+  }
+
+  /**
+   * As {@link #train(Role, NetworkSpec, TrainedModel, Path)}, asking {@code stop} after every
+   * checkpoint whether to stop there (Ctrl-C, a time budget); a stopped network has fewer epochs
+   * in its history, and a later run resumes it.
+   */
+  public TrainedModel train(Role role, NetworkSpec spec, TrainedModel teacher, Path checkpoints, BooleanSupplier stop) {
     if (role == Role.STUDENT && teacher == null) {
       throw new IllegalArgumentException("the student needs a trained teacher");
     }
@@ -78,14 +91,23 @@ public final class ModelTrainer {
         .optFinalValue(options.learningRate() * 0.02f)
         .setMaxUpdates(Math.max(1, stepsPerEpoch * options.epochs()))
         .build();
-    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-        .optOptimizer(Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(options.weightDecay()).optClipGrad(5f).build());
+    int done = epochsDone(dir, spec);
+    CheckpointedAdam optimizer = CheckpointedAdam.builder().optLearningRateTracker(rate).optWeightDecays(options.weightDecay())
+        .optClipGrad(5f).optBeginNumUpdate(done * stepsPerEpoch).build();
+    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
     DistillationLoss loss = new DistillationLoss(role == Role.STUDENT ? options.lambda() : 0f, options.distance());
     List<EpochStats> history = new ArrayList<>();
     TrainedModel trained = new TrainedModel(role, model, network, history);
+    Shape input = new Shape(options.batchSize(), spec.channels(), clip.frames(), clip.size(), clip.size());
+    int start = 0;
+    if (done > 0) {
+      // The checkpoint's weights go in before the trainer exists: a trainer keeps the parameter
+      // arrays it finds, so weights loaded after it would be shown to it never.
+      network.initialize(model.getNDManager(), DataType.FLOAT32, input);
+      start = resume(dir, role, done, network, model, optimizer, history);
+    }
     try (Trainer trainer = model.newTrainer(config)) {
-      trainer.initialize(new Shape(options.batchSize(), spec.channels(), clip.frames(), clip.size(), clip.size()));
-      int start = resume(dir, role, spec, network, model, history);
+      trainer.initialize(input);
       for (int epoch = start + 1; epoch <= options.epochs(); epoch++) {
         EpochStats stats = epoch(role, epoch, trainer, loss, teacher, spec);
         stats = new EpochStats(stats.epoch(), stats.trainLoss(), stats.distillLoss(), stats.trainAccuracy(),
@@ -96,7 +118,11 @@ public final class ModelTrainer {
             role.label(), epoch, options.epochs(), stats.trainLoss(),
             Double.isNaN(stats.distillLoss()) ? "" : String.format(Locale.ROOT, " (distillation %.4f)", stats.distillLoss()),
             100 * stats.trainAccuracy(), 100 * stats.validationAccuracy(), stats.clipsPerSecond()));
-        checkpoint(dir, role, spec, trained, history);
+        checkpoint(dir, role, spec, trained, optimizer, history);
+        if (epoch < options.epochs() && stop.getAsBoolean()) {
+          log.info("{}: stopping after epoch {} as asked; a later run resumes from {}", role.label(), epoch, dir);
+          break;
+        }
       }
     } catch (RuntimeException e) {
       model.close();
@@ -195,10 +221,14 @@ public final class ModelTrainer {
 
   private record State(String role, String spec, String options, int epochs) {}
 
-  private void checkpoint(Path dir, Role role, NetworkSpec spec, TrainedModel trained, List<EpochStats> history) {
+  private void checkpoint(Path dir, Role role, NetworkSpec spec, TrainedModel trained, CheckpointedAdam optimizer,
+      List<EpochStats> history) {
     try {
       Files.createDirectories(dir);
       trained.saveParameters(dir.resolve("last.params"));
+      try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve("optimizer.bin")))) {
+        optimizer.save(out, trained.network().getParameters());
+      }
       JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("history.json").toFile(), history);
       JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("state.json").toFile(),
           new State(role.label(), spec.toString(), configurationOf(spec), history.size()));
@@ -207,8 +237,8 @@ public final class ModelTrainer {
     }
   }
 
-  /** Loads the last checkpoint of the same configuration; returns the epochs already done. */
-  private int resume(Path dir, Role role, NetworkSpec spec, AttentionNet network, Model model, List<EpochStats> history) {
+  /** The epochs a checkpoint of this configuration in {@code dir} has done; 0 for none (or another configuration). */
+  private int epochsDone(Path dir, NetworkSpec spec) {
     Path state = dir.resolve("state.json");
     if (!Files.isRegularFile(state)) {
       return 0;
@@ -216,19 +246,38 @@ public final class ModelTrainer {
     try {
       State saved = JSON.readValue(state.toFile(), State.class);
       if (!saved.options().equals(configurationOf(spec))) {
-        log.info("{}: checkpoint in {} is from another configuration; starting afresh", role.label(), dir);
+        log.info("{}: checkpoint in {} is from another configuration; starting afresh", saved.role(), dir);
         return 0;
       }
+      return Math.min(saved.epochs(), options.epochs());
+    } catch (IOException e) {
+      log.warn("cannot read the checkpoint state {} ({}); starting afresh", state, e.getMessage());
+      return 0;
+    }
+  }
+
+  /** Loads weights, history and optimizer moments of the checkpoint; returns the epochs already done. */
+  private int resume(Path dir, Role role, int done, AttentionNet network, Model model, CheckpointedAdam optimizer,
+      List<EpochStats> history) {
+    try {
       try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("last.params")))) {
         network.loadParameters(model.getNDManager(), in);
       }
       history.addAll(JSON.readValue(dir.resolve("history.json").toFile(), new TypeReference<List<EpochStats>>() {}));
-      log.info("{}: resuming after epoch {} from {}", role.label(), saved.epochs(), dir);
-      return Math.min(saved.epochs(), options.epochs());
+      Path moments = dir.resolve("optimizer.bin");
+      if (Files.isRegularFile(moments)) {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(moments))) {
+          optimizer.load(in, network.getParameters(), model.getNDManager());
+        }
+        log.info("{}: resuming after epoch {} from {} (weights, Adam's moments, learning-rate schedule)", role.label(), done, dir);
+      } else {
+        log.info("{}: resuming after epoch {} from {}; the checkpoint has no optimizer state, so Adam's moments restart", role.label(),
+            done, dir);
+      }
+      return Math.min(done, history.size());
     } catch (IOException | ai.djl.MalformedModelException e) {
-      log.warn("{}: cannot resume from {} ({}); starting afresh", role.label(), dir, e.getMessage());
-      history.clear();
-      return 0;
+      throw new IllegalStateException(role.label() + ": the checkpoint in " + dir + " cannot be read (" + e.getMessage()
+          + "); delete the folder to train afresh", e);
     }
   }
 
