@@ -108,6 +108,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--gate-margin", defaultValue = "1.0", paramLabel = "POINTS",
+      description = "Points of validation top-1 by which a candidate must beat the release in service to replace it; a tie keeps the release (default: ${DEFAULT-VALUE}).")
+  double gateMargin;
+
   @Option(names = "--threads", description = "Threads for decoding and optical flow (default: the number of cores).")
   Integer threads;
 
@@ -160,6 +164,9 @@ final class TrainCommand implements Callable<Integer> {
     if (widths.length != 4) {
       throw new ParameterException(spec.commandLine(), "--widths needs four numbers, e.g. 16,32,64,128");
     }
+    if (!(gateMargin >= 0 && gateMargin < 100)) {
+      throw new ParameterException(spec.commandLine(), "--gate-margin must be at least 0 and below 100 points, got " + gateMargin);
+    }
     int cache = cacheSize != null ? cacheSize : size * 8 / 7;
     if (cache < size) {
       throw new ParameterException(spec.commandLine(), "--cache-size must not be below --size");
@@ -180,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     return new TrainingPlan(data, split, work, output, modelName, frames, stride, size, cache, widths, method, flowBound,
-        validationShare, options, threads != null ? threads : Runtime.getRuntime().availableProcessors(), modelStore, kafka,
+        validationShare, options, threads != null ? threads : Runtime.getRuntime().availableProcessors(), gateMargin / 100, modelStore, kafka,
         releaseTopic, "bin/actionstream " + String.join(" ", args));
   }
 }

@@ -121,7 +121,7 @@ public final class TrainingPipeline {
         publication = "No model store given: the model was exported to `" + onnxFile.getFileName() + "` and not published.";
       } else {
         ModelStore store = new FileSystemModelStore(plan.modelStore());
-        gate = new QualityGate(store, data.validation(), plan.stride()).decide(onnx, store.current(plan.modelName()));
+        gate = new QualityGate(store, data.validation(), plan.stride(), plan.gateMargin()).decide(onnx, store.current(plan.modelName()));
         if (!gate.passed()) {
           publication = "Not published: the quality gate refused it.";
         } else {

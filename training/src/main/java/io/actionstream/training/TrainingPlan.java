@@ -23,6 +23,7 @@ import java.util.Map;
  * @param validationShare share of each training class held out for validation and the gate
  * @param options training options, the same for all three networks
  * @param threads decoding and flow threads
+ * @param gateMargin validation top-1 (a share) by which a candidate must beat the release in service
  * @param modelStore model store folder, or null to export without publishing
  * @param kafka Kafka client properties for announcing releases; empty to skip
  * @param releaseTopic the model-releases topic
@@ -44,6 +45,7 @@ public record TrainingPlan(
     double validationShare,
     TrainOptions options,
     int threads,
+    double gateMargin,
     Path modelStore,
     Map<String, String> kafka,
     String releaseTopic,

@@ -60,7 +60,7 @@ class TrainingPipelineSmokeTest {
     Files.write(data.resolve(corrupt), "not a video".getBytes());
     plan = new TrainingPlan(data, 1, dir.resolve("work"), dir.resolve("out"), "student", 8, 1, 32, 40,
         new int[] {8, 16, 16, 32}, FlowMethod.DIS, 4f, 0.1,
-        new TrainOptions(8, 8, 3e-3f, 1e-4f, 1f, AttentionDistance.KL, 1), 2,
+        new TrainOptions(8, 8, 3e-3f, 1e-4f, 1f, AttentionDistance.KL, 1), 2, 0.01,
         dir.resolve("store"), Map.of("bootstrap.servers", broker.bootstrapServers()), "model-releases", "smoke test");
     first = TrainingPipeline.run(plan);
   }
@@ -143,16 +143,20 @@ class TrainingPipelineSmokeTest {
   void aSecondRunResumesFromTheCheckpointsAndIsComparedWithTheReleaseInService() throws Exception {
     TrainingPlan again = new TrainingPlan(plan.data(), plan.split(), plan.work(), dir.resolve("out-2"), plan.modelName(),
         plan.frames(), plan.stride(), plan.size(), plan.cacheSize(), plan.widths(), plan.flow(), plan.flowBound(),
-        plan.validationShare(), plan.options(), plan.threads(), plan.modelStore(), plan.kafka(), plan.releaseTopic(), "again");
+        plan.validationShare(), plan.options(), plan.threads(), plan.gateMargin(), plan.modelStore(), plan.kafka(), plan.releaseTopic(),
+        "again");
     TrainingResult second = TrainingPipeline.run(again);
 
     for (Role role : Role.values()) {
       assertThat(second.histories().get(role)).as(role.label()).isEqualTo(first.histories().get(role));
     }
     assertThat(second.gate().currentVersion()).isEqualTo(first.release().getVersion());
-    // same weights, same validation clips: not worse, so it passes and is published again
+    // same weights, same validation clips: a tie, which keeps the release in service
     assertThat(second.gate().currentAccuracy()).isEqualTo(second.gate().candidateAccuracy());
-    assertThat(second.published()).isTrue();
+    assertThat(second.gate().passed()).isFalse();
+    assertThat(second.gate().reason()).contains("+0.0 points (margin 1.0)").contains("0 clips only the candidate gets right")
+        .contains("McNemar p = 1").contains("stays in service");
+    assertThat(second.published()).isFalse();
   }
 
   private static double meanKl(List<ClipResult> teacher, List<ClipResult> model) {

@@ -63,26 +63,32 @@ class QualityGateTest {
   @Test
   void withNoReleaseInServiceTheCandidatePasses() {
     FileSystemModelStore store = new FileSystemModelStore(dir.resolve("store-empty"));
-    GateDecision decision = new QualityGate(store, jumps, 1).decide(rigged("jump"), store.current("student"));
+    GateDecision decision = new QualityGate(store, jumps, 1, 0.01).decide(rigged("jump"), store.current("student"));
 
     assertThat(decision.passed()).isTrue();
     assertThat(decision.reason()).isEqualTo("no release in service yet");
   }
 
   @Test
-  void aWorseCandidateIsRefusedAndAnEqualOrBetterOnePasses() {
+  void onlyACandidateBetterByTheMarginPassesAndTheReasonGivesTheEvidence() {
     FileSystemModelStore store = new FileSystemModelStore(dir.resolve("store"));
-    ModelRelease current = promote(store, "v1", rigged("jump"));
-    QualityGate gate = new QualityGate(store, jumps, 1);
+    ModelRelease good = promote(store, "v1", rigged("jump"));
+    QualityGate gate = new QualityGate(store, jumps, 1, 0.01);
 
-    GateDecision worse = gate.decide(rigged("wave"), Optional.of(current));
+    GateDecision worse = gate.decide(rigged("wave"), Optional.of(good));
     assertThat(worse.passed()).isFalse();
     assertThat(worse.candidateAccuracy()).isZero();
     assertThat(worse.currentAccuracy()).isEqualTo(1.0);
-    assertThat(worse.reason()).contains("worse than v1");
+    assertThat(worse.reason()).contains("-100.0 points").contains("0 clips only the candidate gets right, 5 only the release")
+        .contains("McNemar p = 0.063").contains("v1 stays in service"); // p = 2 * (1/2)^5 = 0.0625
 
-    GateDecision equal = gate.decide(rigged("jump"), Optional.of(current));
-    assertThat(equal.passed()).isTrue();
+    GateDecision tie = gate.decide(rigged("jump"), Optional.of(good));
+    assertThat(tie.passed()).as("a tie is no reason to replace the release").isFalse();
+
+    ModelRelease bad = promote(store, "v2", rigged("wave"));
+    GateDecision better = gate.decide(rigged("jump"), Optional.of(bad));
+    assertThat(better.passed()).isTrue();
+    assertThat(better.reason()).contains("+100.0 points (margin 1.0)").contains("5 clips only the candidate").endsWith("; published");
   }
 
   @Test
