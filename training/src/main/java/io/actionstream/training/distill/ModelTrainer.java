@@ -81,7 +81,10 @@ public final class ModelTrainer {
     }
     ClipSpec clip = sampler.spec();
     Path dir = checkpoints.resolve(role.label());
-    Engine.getInstance().setRandomSeed((int) (options.seed() ^ role.ordinal()));
+    // Paired seeds: every network of a seed starts from the same initial weights where the shapes
+    // allow (the RGB ones; the flow teacher's first layer has other shapes) and sees the same data
+    // order and augmentation, so that networks of one seed differ only in what they learn from.
+    Engine.getInstance().setRandomSeed((int) options.seed());
     Model model = Model.newInstance(role.label());
     AttentionNet network = new AttentionNet(spec);
     model.setBlock(network);
@@ -134,7 +137,7 @@ public final class ModelTrainer {
   private EpochStats epoch(Role role, int epoch, Trainer trainer, DistillationLoss loss, TrainedModel teacher, NetworkSpec spec) {
     boolean rgb = role != Role.TEACHER;
     boolean flow = role == Role.TEACHER || role == Role.STUDENT;
-    Random random = new Random(options.seed() * 1_000_003L + epoch * 31L + role.ordinal());
+    Random random = new Random(options.seed() * 1_000_003L + epoch * 31L);
     ClipSpec clip = sampler.spec();
     long start = System.nanoTime();
     double lossSum = 0;
