@@ -68,15 +68,6 @@ public record InferenceConfig(
     return new Builder(kafka);
   }
 
-  /** A builder starting from this configuration. */
-  public Builder toBuilder() {
-    return new Builder(kafka).applicationId(applicationId).framesTopic(framesTopic).eventsTopic(eventsTopic)
-        .deadLetterTopic(deadLetterTopic).releasesTopic(releasesTopic).modelFile(modelFile).modelName(modelName).provider(provider)
-        .maxBatch(maxBatch).maxWait(maxWait).hop(hop).gapTolerance(gapTolerance).frameRateTolerance(frameRateTolerance)
-        .streamThreads(streamThreads).topK(topK).includeAttentionMap(includeAttentionMap).maxFrameDimension(maxFrameDimension)
-        .futureTolerance(futureTolerance).topicPartitions(topicPartitions).stateDir(stateDir).metricsPort(metricsPort);
-  }
-
   /** Names every setting of an {@link InferenceConfig}; see the record's parameters for what each means. */
   public static final class Builder {
     private final Map<String, String> kafka;

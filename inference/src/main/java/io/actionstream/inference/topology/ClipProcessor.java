@@ -164,13 +164,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         keys.add(key);
       }
       ModelSpec spec = models.current().spec();
-      Frame first = clipFrames.get(0);
-      if (!FrameEncodings.sameFitting(spec.frameEncoding(), first) && warnedEncoding.add(camera)) {
-        log.warn("Camera '{}' sends {}x{} frames ({}); model {} {} was trained on {}x{} ({}) frames: its accuracy may be lower "
-            + "on this camera (set the camera's width, height and resize in the ingest to match)", camera, first.getWidth(),
-            first.getHeight(), first.getResizeMode(), spec.name(), spec.version(), spec.frameEncoding().getWidth(),
-            spec.frameEncoding().getHeight(), spec.frameEncoding().getResizeMode());
-      }
+      warnOnceIfEncodingDiffers(camera, clipFrames.get(0), spec);
       double fps = FrameRate.of(clipFrames);
       if (!Double.isNaN(fps)) {
         metrics.cameraFrameRate(camera, fps);
@@ -198,6 +192,16 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
       log.error("Camera '{}': clip {}-{} cannot be prepared ({}); dropping it", camera, clip.first(), clip.last(), e.getMessage());
       metrics.clipFailed();
       finish(camera, clip);
+    }
+  }
+
+  /** A model trained on other frames than a camera sends may be less accurate there: say so, once per camera. */
+  private void warnOnceIfEncodingDiffers(String camera, Frame frame, ModelSpec spec) {
+    if (!FrameEncodings.sameFitting(spec.frameEncoding(), frame) && warnedEncoding.add(camera)) {
+      log.warn("Camera '{}' sends {}x{} frames ({}); model {} {} was trained on {}x{} ({}) frames: its accuracy may be lower "
+          + "on this camera (set the camera's width, height and resize in the ingest to match)", camera, frame.getWidth(),
+          frame.getHeight(), frame.getResizeMode(), spec.name(), spec.version(), spec.frameEncoding().getWidth(),
+          spec.frameEncoding().getHeight(), spec.frameEncoding().getResizeMode());
     }
   }
 

@@ -3,7 +3,6 @@ package io.actionstream.inference.topology;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
-import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -11,9 +10,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serdes of the topology's typed edges: protobuf messages of the schemas, and types stored as one
- * ({@link #of(Parser, Function, Function)}). A record that does not parse is a {@link
- * SerializationException}, as for any Kafka serde.
+ * Serdes of the topology's typed edges: protobuf messages of the schemas. A record that does not
+ * parse is a {@link SerializationException}, as for any Kafka serde.
  */
 final class ProtoSerde {
 
@@ -21,18 +19,13 @@ final class ProtoSerde {
 
   /** The serde of a protobuf message type. */
   static <T extends Message> Serde<T> of(Parser<T> parser) {
-    return of(parser, Function.identity(), Function.identity());
-  }
-
-  /** The serde of a type stored as protobuf message {@code M}. */
-  static <T, M extends Message> Serde<T> of(Parser<M> parser, Function<T, M> toMessage, Function<M, T> fromMessage) {
-    Serializer<T> serializer = (topic, value) -> value == null ? null : toMessage.apply(value).toByteArray();
+    Serializer<T> serializer = (topic, value) -> value == null ? null : value.toByteArray();
     Deserializer<T> deserializer = (topic, bytes) -> {
       if (bytes == null) {
         return null;
       }
       try {
-        return fromMessage.apply(parser.parseFrom(bytes));
+        return parser.parseFrom(bytes);
       } catch (InvalidProtocolBufferException e) {
         throw new SerializationException("a record of topic " + topic + " is not a valid message: " + e.getMessage(), e);
       }

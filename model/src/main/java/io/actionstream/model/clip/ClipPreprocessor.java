@@ -10,6 +10,7 @@ import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.schemas.v1.Region;
+import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -28,6 +29,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 public final class ClipPreprocessor implements AutoCloseable {
 
   private final Mat resized = new Mat();
+  private byte[] resizedPixels = new byte[0];
 
   /** Decodes a frame's JPEG (BGR); null when it is not a decodable image. */
   public static Mat decode(Frame frame) {
@@ -72,13 +74,21 @@ public final class ClipPreprocessor implements AutoCloseable {
    * its {@linkplain #resize resized picture}, ready for {@link #normalize}.
    */
   public byte[] prepare(Mat image, Frame frame, ModelSpec spec) {
-    Picture picture = resize(image, frame, spec);
-    Crop crop = crop(spec, picture.width(), picture.height());
-    return picture.crop(crop.x(), crop.y(), spec.width(), spec.height(), false);
+    Crop crop = resizeIntoBuffer(image, frame, spec);
+    return Picture.crop(resizedPixels, crop.width(), crop.height(), crop.x(), crop.y(), spec.width(), spec.height(), false);
   }
 
   /** The decoded frame's picture (ingest padding removed) resized as the model's metadata says. */
   public Picture resize(Mat image, Frame frame, ModelSpec spec) {
+    Crop crop = resizeIntoBuffer(image, frame, spec);
+    return new Picture(crop.width(), crop.height(), Arrays.copyOf(resizedPixels, crop.width() * crop.height() * 3));
+  }
+
+  /**
+   * Resizes the frame's picture into {@link #resizedPixels} (reused from frame to frame: serving
+   * keeps only the crop, so a full picture per frame would be garbage) and says how.
+   */
+  private Crop resizeIntoBuffer(Mat image, Frame frame, ModelSpec spec) {
     Crop crop;
     try (Rect region = pictureRegion(frame, image.cols(), image.rows()); Mat picture = new Mat(image, region)) {
       crop = crop(spec, region.width(), region.height());
@@ -88,9 +98,12 @@ public final class ClipPreprocessor implements AutoCloseable {
     }
     // one copy out of native memory, not one per row: a JNI call and a pointer object per row
     // cost more than the copying
-    byte[] pixels = new byte[crop.width() * crop.height() * 3];
-    resized.data().get(pixels, 0, pixels.length);
-    return new Picture(crop.width(), crop.height(), pixels);
+    int total = crop.width() * crop.height() * 3;
+    if (resizedPixels.length < total) {
+      resizedPixels = new byte[total];
+    }
+    resized.data().get(resizedPixels, 0, total);
+    return crop;
   }
 
   private static int interpolation(ModelSpec spec) {

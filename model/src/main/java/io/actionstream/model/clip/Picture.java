@@ -15,6 +15,14 @@ public record Picture(int width, int height, byte[] bgr) {
 
   /** The {@code w x h} pixels at {@code (x, y)}, mirrored left-right if asked, as BGR bytes. */
   public byte[] crop(int x, int y, int w, int h, boolean mirror) {
+    return crop(bgr, width, height, x, y, w, h, mirror);
+  }
+
+  /**
+   * The same crop of a {@code width x height} picture held in the first bytes of {@code bgr} (a
+   * buffer that may be longer, reused from frame to frame).
+   */
+  static byte[] crop(byte[] bgr, int width, int height, int x, int y, int w, int h, boolean mirror) {
     if (x < 0 || y < 0 || x + w > width || y + h > height) {
       throw new IllegalArgumentException("crop " + w + "x" + h + " at " + x + "," + y + " is outside a " + width + "x" + height
           + " picture");

@@ -94,13 +94,19 @@ public final class FrameCache {
     }
   }
 
-  private static int encode(Path video, FrameEncoding encoding, int maxFrames, java.util.function.Consumer<Frame> sink)
+  /** What {@link #encode} read: the frames, the file's frame rate and the ingest's geometry (no image). */
+  private record Encoded(int frames, double fps, Frame geometry) {}
+
+  private static Encoded encode(Path video, FrameEncoding encoding, int maxFrames, java.util.function.Consumer<Frame> sink)
       throws CorruptVideoException {
     int frames = 0;
+    double fps;
+    Frame template;
     try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
         OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
       grabber.setImageMode(FrameGrabber.ImageMode.COLOR);
       grabber.start();
+      fps = grabber.getFrameRate();
       if (!grabber.hasVideo() || grabber.getImageWidth() <= 0) {
         throw new CorruptVideoException(video + ": no video stream", null);
       }
@@ -109,7 +115,7 @@ public final class FrameCache {
           encoding.getWidth(), encoding.getHeight());
       grabber.setImageWidth(plan.scaledWidth());
       grabber.setImageHeight(plan.scaledHeight());
-      Frame template = plan.describe(Frame.newBuilder().setCameraId(video.getFileName().toString())).build();
+      template = plan.describe(Frame.newBuilder().setCameraId(video.getFileName().toString())).build();
       try (JpegFrameEncoder encoder = new JpegFrameEncoder(plan, encoding.getQuality())) {
         org.bytedeco.javacv.Frame grabbed;
         while (frames < maxFrames && (grabbed = grabber.grabImage()) != null) {
@@ -129,7 +135,7 @@ public final class FrameCache {
     if (frames == 0) {
       throw new CorruptVideoException(video + ": no video frames could be decoded", null);
     }
-    return frames;
+    return new Encoded(frames, fps, template);
   }
 
   /** The frame rate a video file declares. */
@@ -146,12 +152,10 @@ public final class FrameCache {
 
   private void prepareTo(Path video, Path file) throws CorruptVideoException, IOException {
     ByteArrayOutputStream pixels = new ByteArrayOutputStream();
-    Frame[] geometry = new Frame[1];
     int[] size = new int[2];
-    double fps = frameRate(video);
-    int frames;
+    Encoded encoded;
     try (ClipPreprocessor preprocessor = new ClipPreprocessor()) {
-      frames = encode(video, spec.frameEncoding(), maxFrames, frame -> {
+      encoded = encode(video, spec.frameEncoding(), maxFrames, frame -> {
         Mat image = ClipPreprocessor.decode(frame);
         if (image == null) {
           throw new IllegalStateException("a frame of " + video + " did not survive JPEG encoding");
@@ -164,17 +168,16 @@ public final class FrameCache {
         } finally {
           image.close();
         }
-        geometry[0] = frame.toBuilder().clearImage().clearSequenceNumber().clearMediaTimeUs().build();
       });
     }
-    byte[] header = geometry[0].toByteArray();
+    byte[] header = encoded.geometry().toByteArray();
     Path tmp = Files.createTempFile(dir, "prepare", ".tmp");
     try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(tmp))) {
       out.writeInt(MAGIC);
-      out.writeInt(frames);
+      out.writeInt(encoded.frames());
       out.writeInt(size[0]);
       out.writeInt(size[1]);
-      out.writeDouble(fps);
+      out.writeDouble(encoded.fps());
       out.writeInt(header.length);
       out.write(header);
       pixels.writeTo(out);
