@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Generate SynthActions: articulated figures acting on textured backgrounds among still "
-          + "look-alike figures, with camera shake and sensor noise; ten classes, four of them "
-          + "time-reversal pairs. Writes videos, split lists and the actor's box per frame in "
+          + "look-alike figures, with camera shake and sensor noise; ten classes, six of them "
+          + "three time-reversal pairs (the walks are mirror images). Writes videos, split lists and the actor's box per frame in "
           + "the UCF101 layout. Same seed, same data set."
     })
 final class SynthCommand implements Callable<Integer> {
@@ -52,13 +52,13 @@ final class SynthCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--max-distractors", defaultValue = "3", description = "Most still figures besides the actor (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-distractors", defaultValue = "3", description = "Most still look-alike figures besides the actor; 0 for none (default: ${DEFAULT-VALUE}).")
   int maxDistractors;
 
   @Option(names = "--noise", defaultValue = "6", description = "Sensor noise, standard deviation in grey levels (default: ${DEFAULT-VALUE}).")
   double noise;
 
-  @Option(names = "--jitter", defaultValue = "2", description = "Largest camera shake in pixels (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--jitter", defaultValue = "2", description = "Largest camera shake in pixels; 0 for a still camera (default: ${DEFAULT-VALUE}).")
   double jitter;
 
   @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share of clips in the test list (default: ${DEFAULT-VALUE}).")

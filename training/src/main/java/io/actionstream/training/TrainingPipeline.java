@@ -39,7 +39,6 @@ import io.actionstream.training.report.AttentionOverlay;
 import io.actionstream.training.report.LearningCurves;
 import io.actionstream.training.report.ReportWriter;
 import io.actionstream.training.report.TrainingReport;
-import io.actionstream.training.synth.ActionClass;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -84,10 +83,7 @@ public final class TrainingPipeline {
     log.info("Student network: {}", cost);
     // The model's contract is fixed before any pixel is read: training prepares its clips for
     // exactly the input spec the exported file will carry.
-    ModelSpec modelSpec = new ModelSpec(plan.modelName(), version, dataset.classes(),
-        ModelSpec.input(plan.frames(), plan.size(), plan.size(), frameRate(dataset) / plan.stride(), ClipSpec.MEAN, ClipSpec.STD,
-            plan.cacheSize(), FrameEncodings.DEFAULT),
-        ModelSpec.attention(rgbSpec.mapFrames(), rgbSpec.mapHeight(), rgbSpec.mapWidth()), cost.gflops());
+    ModelSpec modelSpec = modelSpec(plan.modelName(), version, dataset, rgbSpec, plan.stride(), plan.cacheSize());
     FrameCache frames = new FrameCache(plan.work().resolve("cache/frames"), modelSpec, 512);
     FlowCache flows = new FlowCache(plan.work().resolve("cache/flow"), plan.flow(), plan.flowBound());
     PreparedDataset data = PreparedDataset.prepare(dataset, frames, flows, plan.validationShare(), plan.options().seed(), plan.threads());
@@ -97,7 +93,7 @@ public final class TrainingPipeline {
     Path checkpoints = plan.work().resolve("checkpoints");
     Map<Role, ModelEvaluation> evaluations = new EnumMap<>(Role.class);
     Map<Role, List<EpochStats>> histories = new EnumMap<>(Role.class);
-    IntUnaryOperator partner = reversalPartners(data.classes());
+    IntUnaryOperator partner = ReversalConsistency.partnersOf(data.classes());
     try (TrainedModel teacher = trainer.train(Role.TEACHER, teacherSpec, null, checkpoints);
         TrainedModel baseline = trainer.train(Role.BASELINE, rgbSpec, null, checkpoints);
         TrainedModel student = trainer.train(Role.STUDENT, rgbSpec, teacher, checkpoints)) {
@@ -153,6 +149,18 @@ public final class TrainingPipeline {
     }
   }
 
+  /**
+   * The contract of an RGB network of {@code rgbSpec} trained on {@code dataset}: clips of its
+   * frames at the videos' rate over {@code stride}, frames scaled to a short side of {@code
+   * cacheSize} from the ingest's default encoding, the default normalization.
+   */
+  public static ModelSpec modelSpec(String name, String version, VideoDataset dataset, NetworkSpec rgbSpec, int stride, int cacheSize) {
+    return new ModelSpec(name, version, dataset.classes(),
+        ModelSpec.input(rgbSpec.frames(), rgbSpec.height(), rgbSpec.width(), frameRate(dataset) / stride, ClipSpec.MEAN, ClipSpec.STD,
+            cacheSize, FrameEncodings.DEFAULT),
+        ModelSpec.attention(rgbSpec.mapFrames(), rgbSpec.mapHeight(), rgbSpec.mapWidth()), NetworkCost.of(rgbSpec).gflops());
+  }
+
   /** The frame rate of the data set's videos (of its first training video). */
   private static double frameRate(VideoDataset dataset) {
     try {
@@ -180,20 +188,6 @@ public final class TrainingPipeline {
         model.role().label(), 100 * evaluation.classification().top1(), evaluation.localization().meanIou(),
         100 * evaluation.localization().pointingGame()));
     return evaluation;
-  }
-
-  /** Reversal partners by class name, for SynthActions classes; -1 for every other class. */
-  static IntUnaryOperator reversalPartners(List<String> classes) {
-    int[] partners = new int[classes.size()];
-    for (int i = 0; i < classes.size(); i++) {
-      partners[i] = -1;
-      for (ActionClass action : ActionClass.values()) {
-        if (action.label().equals(classes.get(i)) && action.hasReversalPartner()) {
-          partners[i] = classes.indexOf(action.reversed().label());
-        }
-      }
-    }
-    return label -> partners[label];
   }
 
   private static List<float[]> realClips(List<Item> items, ClipSampler sampler, int count) {

@@ -162,8 +162,8 @@ class TrainingPipelineSmokeTest {
   private static double meanKl(List<ClipResult> teacher, List<ClipResult> model) {
     double sum = 0;
     for (int i = 0; i < teacher.size(); i++) {
-      float[] p = teacher.get(i).motionMap();
-      float[] q = model.get(i).motionMap();
+      float[] p = teacher.get(i).map();
+      float[] q = model.get(i).map();
       for (int j = 0; j < p.length; j++) {
         sum += p[j] * (Math.log(p[j] + 1e-8) - Math.log(q[j] + 1e-8));
       }

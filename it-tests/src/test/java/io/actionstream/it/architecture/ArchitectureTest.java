@@ -7,6 +7,13 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.actionstream.training.dataset.PreparedDataset;
+import io.actionstream.training.study.Selection;
+import io.actionstream.training.study.SettingSelector;
+import io.actionstream.training.study.StudyData;
+import io.actionstream.training.study.StudyRunner;
+import io.actionstream.training.study.TestRecord;
+import io.actionstream.training.study.TestSplit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
 
 /**
  * The module boundaries of the design, checked on the compiled main classes: the services
@@ -67,6 +75,23 @@ class ArchitectureTest {
   void theSchemasDependOnNothingOfOurs() {
     check(noClasses().that().resideInAPackage(SCHEMAS).should().dependOnClassesThat()
         .resideInAnyPackage(MODEL, INGEST, INFERENCE, TRAINING, CLI, BROKER));
+  }
+
+  /**
+   * The study's selection cannot read the test split: the selector sees run records only, no
+   * data set, clip or test record; nothing that trains asks a data set for its test clips; and
+   * only the study runner's evaluation opens the held-apart test split.
+   */
+  @Test
+  void theStudysSelectionAndTrainingCannotReadTheTestSplit() {
+    check(noClasses().that().haveFullyQualifiedName(SettingSelector.class.getName()).should().dependOnClassesThat()
+        .belongToAnyOf(PreparedDataset.class, PreparedDataset.Item.class, TestSplit.class, TestRecord.class, StudyData.class));
+    // the runner takes the test clips out once, into the TestSplit, before anything trains
+    check(noClasses().that().resideInAnyPackage("io.actionstream.training.distill..", "io.actionstream.training.study..")
+        .and().doNotHaveFullyQualifiedName(StudyRunner.class.getName())
+        .should().callMethod(PreparedDataset.class, "test"));
+    check(noClasses().that().doNotHaveFullyQualifiedName(StudyRunner.class.getName())
+        .should().callMethod(TestSplit.class, "open", Selection.class, long.class));
   }
 
   @Test

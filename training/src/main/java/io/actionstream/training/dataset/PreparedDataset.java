@@ -156,6 +156,14 @@ public final class PreparedDataset {
     return test;
   }
 
+  /**
+   * The same data without its test split: what a study's training and selection get, so that no
+   * code path of theirs can read a test clip.
+   */
+  public PreparedDataset withoutTest() {
+    return new PreparedDataset(dataset, train, validation, List.of(), skipped);
+  }
+
   public List<Skipped> skipped() {
     return skipped;
   }

@@ -45,12 +45,15 @@ import org.slf4j.LoggerFactory;
  * folder resumes after the last finished epoch where it stopped: weights, history, Adam's moments
  * and the learning-rate schedule's position carry over, and the epochs' data order and
  * augmentation depend only on the seed and the epoch, so a resumed run trains as one that never
- * stopped.
+ * stopped. The weights of the epoch with the best validation accuracy are kept beside the last
+ * ones ({@link #BEST}), for early stopping.
  */
 public final class ModelTrainer {
 
   private static final Logger log = LoggerFactory.getLogger(ModelTrainer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The weights of the epoch with the best validation accuracy so far, beside {@code last.params}. */
+  public static final String BEST = "best.params";
 
   private final PreparedDataset data;
   private final ClipSampler sampler;
@@ -79,14 +82,25 @@ public final class ModelTrainer {
     if (role == Role.STUDENT && teacher == null) {
       throw new IllegalArgumentException("the student needs a trained teacher");
     }
+    Guidance guidance = role == Role.STUDENT ? new AttentionGuidance(teacher, options.distance(), options.lambda(), false) : Guidance.NONE;
+    return train(new TrainingJob(role.label(), role, spec, AttentionNet.Pooling.ATTENTION, guidance, checkpoints.resolve(role.label())), stop);
+  }
+
+  /**
+   * Trains {@code job}'s network, resuming from a checkpoint of the same configuration in its
+   * folder, asking {@code stop} after every checkpoint whether to stop there.
+   */
+  public TrainedModel train(TrainingJob job, BooleanSupplier stop) {
     ClipSpec clip = sampler.spec();
-    Path dir = checkpoints.resolve(role.label());
+    Role role = job.role();
+    NetworkSpec spec = job.spec();
+    Path dir = job.checkpoints();
     // Paired seeds: every network of a seed starts from the same initial weights where the shapes
     // allow (the RGB ones; the flow teacher's first layer has other shapes) and sees the same data
     // order and augmentation, so that networks of one seed differ only in what they learn from.
     Engine.getInstance().setRandomSeed((int) options.seed());
-    Model model = Model.newInstance(role.label());
-    AttentionNet network = new AttentionNet(spec);
+    Model model = Model.newInstance(job.name());
+    AttentionNet network = new AttentionNet(spec, job.pooling());
     model.setBlock(network);
     int stepsPerEpoch = (data.train().size() + options.batchSize() - 1) / options.batchSize();
     Tracker rate = Tracker.cosine()
@@ -94,11 +108,12 @@ public final class ModelTrainer {
         .optFinalValue(options.learningRate() * 0.02f)
         .setMaxUpdates(Math.max(1, stepsPerEpoch * options.epochs()))
         .build();
-    int done = epochsDone(dir, spec);
+    String configuration = configurationOf(job);
+    int done = epochsDone(dir, configuration);
     CheckpointedAdam optimizer = CheckpointedAdam.builder().optLearningRateTracker(rate).optWeightDecays(options.weightDecay())
         .optClipGrad(5f).optBeginNumUpdate(done * stepsPerEpoch).build();
     DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
-    DistillationLoss loss = new DistillationLoss(role == Role.STUDENT ? options.lambda() : 0f, options.distance());
+    DistillationLoss loss = new DistillationLoss(job.guidance());
     List<EpochStats> history = new ArrayList<>();
     TrainedModel trained = new TrainedModel(role, model, network, history);
     Shape input = new Shape(options.batchSize(), spec.channels(), clip.frames(), clip.size(), clip.size());
@@ -107,23 +122,26 @@ public final class ModelTrainer {
       // The checkpoint's weights go in before the trainer exists: a trainer keeps the parameter
       // arrays it finds, so weights loaded after it would be shown to it never.
       network.initialize(model.getNDManager(), DataType.FLOAT32, input);
-      start = resume(dir, role, done, network, model, optimizer, history);
+      start = resume(dir, job.name(), done, network, model, optimizer, history);
     }
     try (Trainer trainer = model.newTrainer(config)) {
       trainer.initialize(input);
       for (int epoch = start + 1; epoch <= options.epochs(); epoch++) {
-        EpochStats stats = epoch(role, epoch, trainer, loss, teacher, spec);
+        EpochStats stats = epoch(job, epoch, trainer, loss);
         stats = new EpochStats(stats.epoch(), stats.trainLoss(), stats.distillLoss(), stats.trainAccuracy(),
             validationAccuracy(trained, role), stats.seconds(), stats.clipsPerSecond());
         history.add(stats);
         log.info(String.format(Locale.ROOT,
             "%s epoch %d/%d: loss %.3f%s, train accuracy %.1f%%, validation accuracy %.1f%%, %.1f clips/s",
-            role.label(), epoch, options.epochs(), stats.trainLoss(),
+            job.name(), epoch, options.epochs(), stats.trainLoss(),
             Double.isNaN(stats.distillLoss()) ? "" : String.format(Locale.ROOT, " (distillation %.4f)", stats.distillLoss()),
             100 * stats.trainAccuracy(), 100 * stats.validationAccuracy(), stats.clipsPerSecond()));
-        checkpoint(dir, role, spec, trained, optimizer, history);
+        checkpoint(dir, job.name(), spec, configuration, trained, optimizer, history);
+        if (bestEpoch(history) == epoch) {
+          trained.saveParameters(dir.resolve(BEST));
+        }
         if (epoch < options.epochs() && stop.getAsBoolean()) {
-          log.info("{}: stopping after epoch {} as asked; a later run resumes from {}", role.label(), epoch, dir);
+          log.info("{}: stopping after epoch {} as asked; a later run resumes from {}", job.name(), epoch, dir);
           break;
         }
       }
@@ -134,9 +152,12 @@ public final class ModelTrainer {
     return trained;
   }
 
-  private EpochStats epoch(Role role, int epoch, Trainer trainer, DistillationLoss loss, TrainedModel teacher, NetworkSpec spec) {
-    boolean rgb = role != Role.TEACHER;
-    boolean flow = role == Role.TEACHER || role == Role.STUDENT;
+  private EpochStats epoch(TrainingJob job, int epoch, Trainer trainer, DistillationLoss loss) {
+    Role role = job.role();
+    NetworkSpec spec = job.spec();
+    boolean guided = job.guidance() != Guidance.NONE;
+    boolean rgb = !role.readsFlow();
+    boolean flow = role.readsFlow() || job.guidance().needsFlow();
     Random random = new Random(options.seed() * 1_000_003L + epoch * 31L);
     ClipSpec clip = sampler.spec();
     long start = System.nanoTime();
@@ -144,8 +165,7 @@ public final class ModelTrainer {
     double distillSum = 0;
     long correct = 0;
     long seen = 0;
-    int steps = 0;
-    String task = String.format(Locale.ROOT, "%-8s %2d/%d", role.label(), epoch, options.epochs());
+    String task = String.format(Locale.ROOT, "%-8s %2d/%d", job.name(), epoch, options.epochs());
     try (BatchLoader batches = new BatchLoader(data.train(), sampler, rgb, flow, options.batchSize(), random, data.dataset()::flippedLabel);
         ProgressBar bar = Progress.bar(task, data.train().size())) {
       while (batches.hasNext()) {
@@ -154,10 +174,9 @@ public final class ModelTrainer {
           float[] input = role.readsFlow() ? batch.flow() : batch.rgb();
           NDArray x = manager.create(FloatBuffer.wrap(input), new Shape(batch.size(), spec.channels(), clip.frames(), clip.size(), clip.size()));
           NDArray labels = manager.create(batch.labels());
-          NDArray teacherMap = role == Role.STUDENT ? teacher.motionMaps(manager, batch.flow(), batch.size()) : null;
           try (GradientCollector collector = trainer.newGradientCollector()) {
             NDList outputs = trainer.forward(new NDList(x));
-            DistillationLoss.Parts parts = loss.evaluate(outputs, labels, teacherMap);
+            DistillationLoss.Parts parts = loss.evaluate(outputs, labels, batch);
             collector.backward(parts.total());
             lossSum += parts.crossEntropy().getFloat() * batch.size();
             if (parts.distillation() != null) {
@@ -171,13 +190,12 @@ public final class ModelTrainer {
           trainer.step();
         }
         seen += batch.size();
-        steps++;
         bar.stepBy(batch.size());
         bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3f acc %.0f%%", lossSum / seen, 100.0 * correct / seen));
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new EpochStats(epoch, lossSum / seen, role == Role.STUDENT ? distillSum / seen : Double.NaN,
+    return new EpochStats(epoch, lossSum / seen, guided ? distillSum / seen : Double.NaN,
         (double) correct / seen, Double.NaN, seconds, seen / seconds);
   }
 
@@ -222,10 +240,23 @@ public final class ModelTrainer {
     return best;
   }
 
+  /** The 1-based epoch with the highest validation accuracy (the first of equals); 0 for none. */
+  public static int bestEpoch(List<EpochStats> history) {
+    int best = 0;
+    double accuracy = Double.NEGATIVE_INFINITY;
+    for (EpochStats stats : history) {
+      if (stats.validationAccuracy() > accuracy) {
+        accuracy = stats.validationAccuracy();
+        best = stats.epoch();
+      }
+    }
+    return best;
+  }
+
   private record State(String role, String spec, String options, int epochs) {}
 
-  private void checkpoint(Path dir, Role role, NetworkSpec spec, TrainedModel trained, CheckpointedAdam optimizer,
-      List<EpochStats> history) {
+  private void checkpoint(Path dir, String name, NetworkSpec spec, String configuration, TrainedModel trained,
+      CheckpointedAdam optimizer, List<EpochStats> history) {
     try {
       Files.createDirectories(dir);
       trained.saveParameters(dir.resolve("last.params"));
@@ -234,21 +265,21 @@ public final class ModelTrainer {
       }
       JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("history.json").toFile(), history);
       JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("state.json").toFile(),
-          new State(role.label(), spec.toString(), configurationOf(spec), history.size()));
+          new State(name, spec.toString(), configuration, history.size()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint to " + dir, e);
     }
   }
 
   /** The epochs a checkpoint of this configuration in {@code dir} has done; 0 for none (or another configuration). */
-  private int epochsDone(Path dir, NetworkSpec spec) {
+  private int epochsDone(Path dir, String configuration) {
     Path state = dir.resolve("state.json");
     if (!Files.isRegularFile(state)) {
       return 0;
     }
     try {
       State saved = JSON.readValue(state.toFile(), State.class);
-      if (!saved.options().equals(configurationOf(spec))) {
+      if (!saved.options().equals(configuration)) {
         log.info("{}: checkpoint in {} is from another configuration; starting afresh", saved.role(), dir);
         return 0;
       }
@@ -260,7 +291,7 @@ public final class ModelTrainer {
   }
 
   /** Loads weights, history and optimizer moments of the checkpoint; returns the epochs already done. */
-  private int resume(Path dir, Role role, int done, AttentionNet network, Model model, CheckpointedAdam optimizer,
+  private int resume(Path dir, String name, int done, AttentionNet network, Model model, CheckpointedAdam optimizer,
       List<EpochStats> history) {
     try {
       try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("last.params")))) {
@@ -272,24 +303,28 @@ public final class ModelTrainer {
         try (DataInputStream in = new DataInputStream(Files.newInputStream(moments))) {
           optimizer.load(in, network.getParameters(), model.getNDManager());
         }
-        log.info("{}: resuming after epoch {} from {} (weights, Adam's moments, learning-rate schedule)", role.label(), done, dir);
+        log.info("{}: resuming after epoch {} from {} (weights, Adam's moments, learning-rate schedule)", name, done, dir);
       } else {
-        log.info("{}: resuming after epoch {} from {}; the checkpoint has no optimizer state, so Adam's moments restart", role.label(),
+        log.info("{}: resuming after epoch {} from {}; the checkpoint has no optimizer state, so Adam's moments restart", name,
             done, dir);
       }
       return Math.min(done, history.size());
     } catch (IOException | ai.djl.MalformedModelException e) {
-      throw new IllegalStateException(role.label() + ": the checkpoint in " + dir + " cannot be read (" + e.getMessage()
+      throw new IllegalStateException(name + ": the checkpoint in " + dir + " cannot be read (" + e.getMessage()
           + "); delete the folder to train afresh", e);
     }
   }
 
-  /** What must match for a checkpoint to be resumed: network, clip spec, data and options (not epochs). */
-  private String configurationOf(NetworkSpec spec) {
+  /** What must match for a checkpoint to be resumed: network, clip spec, data, options (not epochs) and guidance. */
+  private String configurationOf(TrainingJob job) {
+    NetworkSpec spec = job.spec();
     ClipSpec clip = sampler.spec();
     return spec + " clip " + clip.frames() + "/" + clip.stride() + "/" + clip.size()
         + " data " + data.dataset().root() + " " + data.train().size()
         + " options " + options.batchSize() + "/" + options.learningRate() + "/" + options.weightDecay()
-        + "/" + options.lambda() + "/" + options.distance() + "/" + options.seed();
+        + "/" + options.lambda() + "/" + options.distance() + "/" + options.seed()
+        // empty for the three networks of the training command, whose checkpoints keep resuming
+        + (job.pooling() == AttentionNet.Pooling.ATTENTION ? "" : " pooling " + job.pooling())
+        + (job.guidance().key().isEmpty() ? "" : " guidance " + job.guidance().key());
   }
 }

@@ -44,8 +44,13 @@ public final class TrainedModel implements AutoCloseable {
 
   /** Loads parameters saved by {@link #saveParameters} into a fresh network of {@code spec}. */
   public static TrainedModel load(Role role, NetworkSpec spec, Path file) {
+    return load(role, spec, AttentionNet.Pooling.ATTENTION, file, List.of());
+  }
+
+  /** As {@link #load(Role, NetworkSpec, Path)}, for a network pooled by {@code pooling}, with its training history. */
+  public static TrainedModel load(Role role, NetworkSpec spec, AttentionNet.Pooling pooling, Path file, List<EpochStats> history) {
     Model model = Model.newInstance(role.label());
-    AttentionNet network = new AttentionNet(spec);
+    AttentionNet network = new AttentionNet(spec, pooling);
     model.setBlock(network);
     network.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, spec.channels(), spec.frames(), spec.height(), spec.width()));
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
@@ -54,7 +59,7 @@ public final class TrainedModel implements AutoCloseable {
       model.close();
       throw new IllegalStateException("cannot load " + role.label() + " parameters from " + file + ": " + e.getMessage(), e);
     }
-    return new TrainedModel(role, model, network, List.of());
+    return new TrainedModel(role, model, network, new java.util.ArrayList<>(history));
   }
 
   public Role role() {
@@ -99,6 +104,11 @@ public final class TrainedModel implements AutoCloseable {
   /** The motion maps of {@code n} clips as an array in {@code manager}, cut off from any gradient. */
   NDArray motionMaps(NDManager manager, float[] input, int n) {
     return forward(manager, input, n).get(1).stopGradient();
+  }
+
+  /** The logits of {@code n} clips as an array in {@code manager}, cut off from any gradient. */
+  NDArray logits(NDManager manager, float[] input, int n) {
+    return forward(manager, input, n).get(0).stopGradient();
   }
 
   private NDList forward(NDManager manager, float[] input, int n) {

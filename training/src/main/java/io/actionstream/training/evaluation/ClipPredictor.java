@@ -17,7 +17,16 @@ public final class ClipPredictor {
 
   private ClipPredictor() {}
 
+  /** Which of a network's two maps goes into the results. */
+  public enum MapChoice { MOTION, APPEARANCE }
+
   public static List<ClipResult> predict(TrainedModel model, List<Item> items, ClipSampler sampler, int batchSize, boolean reversal) {
+    return predict(model, items, sampler, batchSize, reversal, MapChoice.MOTION);
+  }
+
+  /** As {@link #predict(TrainedModel, List, ClipSampler, int, boolean)}, keeping the {@code choice} map of each clip. */
+  public static List<ClipResult> predict(
+      TrainedModel model, List<Item> items, ClipSampler sampler, int batchSize, boolean reversal, MapChoice choice) {
     List<ClipResult> results = new ArrayList<>();
     ClipSpec spec = sampler.spec();
     int per = model.role().channels() * spec.frames() * spec.size() * spec.size();
@@ -32,7 +41,7 @@ public final class ClipPredictor {
         int k = forward.classes();
         float[] probabilities = Arrays.copyOfRange(forward.probabilities(), i * k, (i + 1) * k);
         float[] map = new float[forward.mapSize()];
-        System.arraycopy(forward.motion(), i * forward.mapSize(), map, 0, map.length);
+        System.arraycopy(choice == MapChoice.MOTION ? forward.motion() : forward.appearance(), i * forward.mapSize(), map, 0, map.length);
         results.add(new ClipResult(
             item.sample().label(), argMax(probabilities), probabilities, map, sampler.boxes(item.video(), window), sampler.geometry(item.video(), window),
             backward == null ? -1 : argMax(Arrays.copyOfRange(backward.probabilities(), i * k, (i + 1) * k))));

@@ -8,10 +8,10 @@ import io.actionstream.model.clip.FrameGeometry;
  * @param label true class
  * @param predicted predicted class
  * @param probabilities softmax over classes
- * @param motionMap the motion attention map, {@code T' x H' x W'}
+ * @param map the attention map scored, {@code T' x H' x W'}: the motion map, unless the appearance map was asked for
  * @param boxes the actor's box at each clip frame in normalized source coordinates {x, y, w, h}, or null
  * @param geometry maps the clip's pixels to normalized source coordinates, as serving maps a camera's
  * @param reversedPredicted the prediction for the clip played backwards, or -1 if not asked
  */
 public record ClipResult(
-    int label, int predicted, float[] probabilities, float[] motionMap, float[][] boxes, FrameGeometry geometry, int reversedPredicted) {}
+    int label, int predicted, float[] probabilities, float[] map, float[][] boxes, FrameGeometry geometry, int reversedPredicted) {}

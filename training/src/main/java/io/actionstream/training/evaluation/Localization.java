@@ -52,7 +52,7 @@ public record Localization(double meanIou, double iouAbove50, double pointingGam
 
   /** The boxes an event for this clip carries: what {@link #of} scores. */
   public static List<AttentionBox> boxesOf(ClipResult result, ModelSpec spec) {
-    return BOXES.boxes(result.motionMap(), 0, spec, result.geometry());
+    return BOXES.boxes(result.map(), 0, spec, result.geometry());
   }
 
   /**
@@ -62,7 +62,7 @@ public record Localization(double meanIou, double iouAbove50, double pointingGam
   private static double pointsInto(ClipResult result, ModelSpec spec, float[] box) {
     int h = spec.mapHeight();
     int w = spec.mapWidth();
-    float[] mean = AttentionBoxes.averageOverTime(result.motionMap(), 0, spec.mapFrames(), h, w);
+    float[] mean = AttentionBoxes.averageOverTime(result.map(), 0, spec.mapFrames(), h, w);
     float max = Float.NEGATIVE_INFINITY;
     for (float v : mean) {
       max = Math.max(max, v);

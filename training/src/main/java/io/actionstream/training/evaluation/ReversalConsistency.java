@@ -1,5 +1,6 @@
 package io.actionstream.training.evaluation;
 
+import io.actionstream.training.synth.ActionClass;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 
@@ -9,6 +10,23 @@ import java.util.function.IntUnaryOperator;
  * partner of the forward prediction when the clip is played backwards.
  */
 public record ReversalConsistency(double rate, int clips) {
+
+  /**
+   * Reversal partners by class name, for SynthActions classes ({@link ActionClass#reversed()});
+   * -1 for every other class, and for the walks, which are mirror images rather than reversals.
+   */
+  public static IntUnaryOperator partnersOf(List<String> classes) {
+    int[] partners = new int[classes.size()];
+    for (int i = 0; i < classes.size(); i++) {
+      partners[i] = -1;
+      for (ActionClass action : ActionClass.values()) {
+        if (action.label().equals(classes.get(i)) && action.hasReversalPartner()) {
+          partners[i] = classes.indexOf(action.reversed().label());
+        }
+      }
+    }
+    return label -> partners[label];
+  }
 
   /** {@code partner} maps a class to its reversal partner, or to -1 when it has none. */
   public static ReversalConsistency of(List<ClipResult> results, IntUnaryOperator partner) {

@@ -37,6 +37,10 @@ public final class OnnxExporter {
   private OnnxExporter() {}
 
   public static byte[] export(AttentionNet net, ModelSpec metadata, String description) {
+    if (net.pooling() != AttentionNet.Pooling.ATTENTION) {
+      // serving's contract has an attention output; a pooled control has none worth serving
+      throw new IllegalArgumentException("only attention networks are exported, not a " + net.pooling() + "-pooled one");
+    }
     NetworkSpec spec = net.spec();
     Graph g = new Graph();
     String x = ModelContract.INPUT;

@@ -32,8 +32,20 @@ import ai.djl.util.PairList;
  * <p>Outputs, in order: logits {@code [N,K]}, motion attention {@code [N,T',H',W']}, appearance
  * attention {@code [N,T',H',W']}. The teacher is the same network with 2 input channels (x/y
  * flow).
+ *
+ * <p>With {@link Pooling#AVERAGE} the same backbone is a plain 3D CNN: the features are averaged
+ * over all positions (global average pooling) into a linear classifier, and both maps it returns
+ * are uniform. It is the study's no-attention control; only attention networks export to ONNX.
  */
 public final class AttentionNet extends AbstractBlock {
+
+  /** How the last feature map becomes one vector. */
+  public enum Pooling {
+    /** Two learned attention maps (motion, appearance), the network of the paper. */
+    ATTENTION,
+    /** Global average pooling, no attention. */
+    AVERAGE
+  }
 
   private static final byte VERSION = 1;
 
@@ -45,14 +57,20 @@ public final class AttentionNet extends AbstractBlock {
   public static final float BATCH_NORM_EPSILON = 1e-5f;
 
   private final NetworkSpec spec;
+  private final Pooling pooling;
   private final SequentialBlock backbone;
   private final Block motionScore;
   private final Block appearanceScore;
   private final Block classifier;
 
   public AttentionNet(NetworkSpec spec) {
+    this(spec, Pooling.ATTENTION);
+  }
+
+  public AttentionNet(NetworkSpec spec, Pooling pooling) {
     super(VERSION);
     this.spec = spec;
+    this.pooling = pooling;
     int[] w = spec.widths();
     backbone = addChildBlock("backbone", new SequentialBlock());
     for (int stage = 0; stage < 4; stage++) {
@@ -61,13 +79,18 @@ public final class AttentionNet extends AbstractBlock {
         backbone.add(Pool.maxPool3dBlock(new Shape(POOLS[stage]), new Shape(POOLS[stage])));
       }
     }
-    motionScore = addChildBlock("motion", score());
-    appearanceScore = addChildBlock("appearance", score());
+    boolean attention = pooling == Pooling.ATTENTION;
+    motionScore = attention ? addChildBlock("motion", score()) : null;
+    appearanceScore = attention ? addChildBlock("appearance", score()) : null;
     classifier = addChildBlock("classifier", Linear.builder().setUnits(spec.classes()).build());
   }
 
   public NetworkSpec spec() {
     return spec;
+  }
+
+  public Pooling pooling() {
+    return pooling;
   }
 
   /** The convolution and batch norm of stage {@code i} (0-3), for the ONNX exporter. */
@@ -123,6 +146,12 @@ public final class AttentionNet extends AbstractBlock {
     long c = shape.get(1);
     long positions = shape.get(2) * shape.get(3) * shape.get(4);
     NDArray flat = features.reshape(n, c, positions);
+    Shape map = new Shape(n, shape.get(2), shape.get(3), shape.get(4));
+    if (pooling == Pooling.AVERAGE) {
+      NDArray logits = classifier.forward(store, new NDList(flat.mean(new int[] {2})), training).head();
+      NDArray uniform = features.getManager().full(map, 1f / positions);
+      return new NDList(logits, uniform, uniform);
+    }
     NDArray motion = attention(motionScore, store, features, training, n, positions);
     NDArray appearance = attention(appearanceScore, store, features, training, n, positions);
     NDArray pooledMotion = flat.mul(motion.reshape(n, 1, positions)).sum(new int[] {2});
@@ -131,7 +160,6 @@ public final class AttentionNet extends AbstractBlock {
         classifier
             .forward(store, new NDList(pooledMotion.concat(pooledAppearance, 1)), training)
             .head();
-    Shape map = new Shape(n, shape.get(2), shape.get(3), shape.get(4));
     return new NDList(logits, motion.reshape(map), appearance.reshape(map));
   }
 
@@ -151,6 +179,10 @@ public final class AttentionNet extends AbstractBlock {
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     backbone.initialize(manager, dataType, inputShapes);
     Shape[] features = backbone.getOutputShapes(inputShapes);
+    if (pooling == Pooling.AVERAGE) {
+      classifier.initialize(manager, dataType, new Shape(inputShapes[0].get(0), spec.featureChannels()));
+      return;
+    }
     motionScore.initialize(manager, dataType, features);
     appearanceScore.initialize(manager, dataType, features);
     classifier.initialize(manager, dataType, new Shape(inputShapes[0].get(0), 2L * spec.featureChannels()));

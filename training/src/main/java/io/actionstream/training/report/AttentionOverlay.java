@@ -65,7 +65,7 @@ public final class AttentionOverlay {
           int frame = sampler.frameAt(window, k, video.frames());
           g.drawImage(frameImage(video, frame, window, size), s * cell, y, cell, cell, null);
           float[] slice = new float[mapHeight * mapWidth];
-          System.arraycopy(result.motionMap(), s * slice.length, slice, 0, slice.length);
+          System.arraycopy(result.map(), s * slice.length, slice, 0, slice.length);
           g.drawImage(heat(slice, mapHeight, mapWidth), s * cell, y, cell, cell, null);
           g.setStroke(new BasicStroke(2));
           FrameGeometry geometry = result.geometry();

@@ -3,10 +3,12 @@ package io.actionstream.training.synth;
 import java.util.Locale;
 
 /**
- * The classes of SynthActions. Four pairs are each other's time reversal (raise/lower arm, sit
- * down/stand up, walk left/right, bend down/straighten up), so no single frame decides the
- * class; wave and jump look the same backwards. A horizontal flip turns walk left into walk
- * right and leaves every other class as it is.
+ * The classes of SynthActions. Three pairs are each other's time reversal (raise/lower arm, sit
+ * down/stand up, bend down/straighten up), so no single frame decides the class; wave and jump
+ * look the same backwards. Walk left and walk right are mirror images, not time reversals: the
+ * walker faces where it goes, so a walk played backwards is a figure walking backwards, which is
+ * neither class; the walks are therefore left out of the reversal metric. A horizontal flip turns
+ * walk left into walk right and leaves every other class as it is.
  */
 public enum ActionClass {
   RAISE_ARM,
@@ -20,18 +22,19 @@ public enum ActionClass {
   WAVE,
   JUMP;
 
-  /** The class of this action played backwards; itself for wave and jump. */
+  /**
+   * The class of this action played backwards; itself for wave and jump (which look the same
+   * backwards) and for the walks (whose reversal is no class of the set).
+   */
   public ActionClass reversed() {
     return switch (this) {
       case RAISE_ARM -> LOWER_ARM;
       case LOWER_ARM -> RAISE_ARM;
       case SIT_DOWN -> STAND_UP;
       case STAND_UP -> SIT_DOWN;
-      case WALK_LEFT -> WALK_RIGHT;
-      case WALK_RIGHT -> WALK_LEFT;
       case BEND_DOWN -> STRAIGHTEN_UP;
       case STRAIGHTEN_UP -> BEND_DOWN;
-      case WAVE, JUMP -> this;
+      case WALK_LEFT, WALK_RIGHT, WAVE, JUMP -> this;
     };
   }
 

@@ -38,7 +38,7 @@ public final class ClipRenderer {
     double ground = size * (0.78 + 0.17 * random.nextDouble());
     Choreography choreography = Choreography.plan(action, random, options.frames(), size, actorHeight);
 
-    int distractorCount = 1 + random.nextInt(options.maxDistractors());
+    int distractorCount = options.maxDistractors() == 0 ? 0 : 1 + random.nextInt(options.maxDistractors());
     List<Figure> distractors = new ArrayList<>();
     for (int i = 0; i < distractorCount; i++) {
       double height = size * (0.38 + 0.17 * random.nextDouble());

@@ -48,7 +48,7 @@ class AttentionNetTest {
       NDArray teacherMap = m.randomUniform(0, 1, new Shape(4, 32)).softmax(1).reshape(4, 2, 4, 4);
       try (GradientCollector collector = trainer.newGradientCollector()) {
         NDList out = trainer.forward(new NDList(x));
-        collector.backward(new DistillationLoss(1f, AttentionDistance.KL).evaluate(out, labels, teacherMap).total());
+        collector.backward(new DistillationLoss(fixedMap(teacherMap)).evaluate(out, labels, null).total());
       }
       List<String> trainable = new ArrayList<>();
       List<String> withoutGradient = new ArrayList<>();
@@ -83,10 +83,59 @@ class AttentionNetTest {
     }
   }
 
+  @Test
+  void thePlainCnnAveragesTheSameBackboneAndHasNoAttentionToLearn() {
+    try (Model model = Model.newInstance("plain")) {
+      model.setBlock(new AttentionNet(SMALL, AttentionNet.Pooling.AVERAGE));
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))) {
+        trainer.initialize(new Shape(2, 3, 8, 32, 32));
+        NDManager m = trainer.getManager();
+        NDList out = trainer.forward(new NDList(m.randomNormal(new Shape(2, 3, 8, 32, 32))));
+        assertThat(out.get(0).getShape()).isEqualTo(new Shape(2, 5));
+        float[] map = out.get(1).toFloatArray();
+        assertThat(map).hasSize(2 * 32).containsOnly(1f / 32);
+        List<String> names = new ArrayList<>();
+        long counted = 0;
+        for (var pair : model.getBlock().getParameters()) {
+          names.add(pair.getKey());
+          counted += pair.getValue().getArray().size();
+        }
+        assertThat(names).noneMatch(n -> n.startsWith("motion") || n.startsWith("appearance"));
+        // the attention network's two score convolutions (16 weights + 1 bias each) and half its classifier are gone
+        assertThat(NetworkCost.of(SMALL).parameters() - counted).isEqualTo(2 * 17 + 16 * 5);
+      }
+    }
+  }
+
   private static Trainer trainer(Model model, NetworkSpec spec) {
     model.setBlock(new AttentionNet(spec));
     Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()));
     trainer.initialize(new Shape(2, spec.channels(), spec.frames(), spec.height(), spec.width()));
     return trainer;
+  }
+
+  /** A guidance towards a fixed map, for the gradient check. */
+  private static io.actionstream.training.distill.Guidance fixedMap(NDArray target) {
+    return new io.actionstream.training.distill.Guidance() {
+      @Override
+      public boolean needsFlow() {
+        return false;
+      }
+
+      @Override
+      public float weight() {
+        return 1f;
+      }
+
+      @Override
+      public NDArray term(NDList outputs, io.actionstream.training.distill.Batch batch, NDManager manager) {
+        return AttentionDistance.KL.between(target, outputs.get(1));
+      }
+
+      @Override
+      public String key() {
+        return "fixed";
+      }
+    };
   }
 }
