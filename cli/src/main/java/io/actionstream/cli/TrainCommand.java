@@ -96,6 +96,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--learning-rate", defaultValue = "0.001", description = "Initial Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
+  @Option(names = "--baseline-learning-rate", paramLabel = "LR",
+      description = "The RGB baseline's own initial learning rate, e.g. the study's tuned one (default: --learning-rate).")
+  Float baselineLearningRate;
+
+  @Option(names = "--baseline-epochs", paramLabel = "N",
+      description = "The RGB baseline's own epochs, up to the student's whole budget of twice --epochs (default: --epochs).")
+  Integer baselineEpochs;
+
   @Option(names = "--weight-decay", defaultValue = "0.0001", description = "Weight decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
 
@@ -174,10 +182,13 @@ final class TrainCommand implements Callable<Integer> {
     FlowMethod method;
     AttentionDistance attentionDistance;
     TrainOptions options;
+    TrainOptions baselineOptions;
     try {
       method = FlowMethod.parse(flow);
       attentionDistance = AttentionDistance.parse(distance);
       options = new TrainOptions(epochs, batchSize, learningRate, weightDecay, lambda, attentionDistance, seed);
+      baselineOptions = new TrainOptions(baselineEpochs != null ? baselineEpochs : epochs, batchSize,
+          baselineLearningRate != null ? baselineLearningRate : learningRate, weightDecay, lambda, attentionDistance, seed);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -187,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     return new TrainingPlan(data, split, work, output, modelName, frames, stride, size, cache, widths, method, flowBound,
-        validationShare, options, threads != null ? threads : Runtime.getRuntime().availableProcessors(), gateMargin / 100, modelStore, kafka,
+        validationShare, options, baselineOptions, threads != null ? threads : Runtime.getRuntime().availableProcessors(), gateMargin / 100, modelStore, kafka,
         releaseTopic, "bin/actionstream " + String.join(" ", args));
   }
 }

@@ -94,8 +94,9 @@ public final class TrainingPipeline {
     Map<Role, ModelEvaluation> evaluations = new EnumMap<>(Role.class);
     Map<Role, List<EpochStats>> histories = new EnumMap<>(Role.class);
     IntUnaryOperator partner = ReversalConsistency.partnersOf(data.classes());
+    ModelTrainer baselineTrainer = new ModelTrainer(data, sampler, plan.baselineOptions());
     try (TrainedModel teacher = trainer.train(Role.TEACHER, teacherSpec, null, checkpoints);
-        TrainedModel baseline = trainer.train(Role.BASELINE, rgbSpec, null, checkpoints);
+        TrainedModel baseline = baselineTrainer.train(Role.BASELINE, rgbSpec, null, checkpoints);
         TrainedModel student = trainer.train(Role.STUDENT, rgbSpec, teacher, checkpoints)) {
       for (TrainedModel model : List.of(teacher, baseline, student)) {
         evaluations.put(model.role(), evaluate(model, data, sampler, partner));
@@ -137,7 +138,7 @@ public final class TrainingPipeline {
       log.info(publication);
 
       TrainingReport report = new TrainingReport(plan.modelName(), version, started, Duration.between(started, Instant.now()),
-          plan.commandLine(), data, sampler.spec(), plan.cacheSize(), rgbSpec, cost, plan.flow(), plan.flowBound(), plan.options(),
+          plan.commandLine(), data, sampler.spec(), plan.cacheSize(), rgbSpec, cost, plan.flow(), plan.flowBound(), plan.options(), plan.baselineOptions(),
           histories, evaluations, parity, onnx.length, FileSystemModelStore.sha256(onnx), gate, publication);
       LearningCurves.write(histories, plan.output().resolve("learning-curves.png"));
       writeOverlay(data, sampler, evaluations, rgbSpec, plan.output().resolve("attention.png"));

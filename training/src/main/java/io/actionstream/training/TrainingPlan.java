@@ -21,7 +21,8 @@ import java.util.Map;
  * @param flow optical flow method of the teacher's input
  * @param flowBound flow is clipped to +- this many pixels (at the cache size)
  * @param validationShare share of each training class held out for validation and the gate
- * @param options training options, the same for all three networks
+ * @param options training options of the teacher and the student
+ * @param baselineOptions the RGB baseline's: its own learning rate and epochs (a study's tuned ones), the rest as {@code options}
  * @param threads decoding and flow threads
  * @param gateMargin validation top-1 (a share) by which a candidate must beat the release in service
  * @param modelStore model store folder, or null to export without publishing
@@ -44,6 +45,7 @@ public record TrainingPlan(
     float flowBound,
     double validationShare,
     TrainOptions options,
+    TrainOptions baselineOptions,
     int threads,
     double gateMargin,
     Path modelStore,

@@ -10,31 +10,17 @@ import ai.djl.ndarray.NDManager;
  * the batch instead: a teacher map with the right statistics but the wrong place, the control
  * that tells "looks where the motion is" apart from "any teacher-shaped map helps".
  */
-public final class AttentionGuidance implements Guidance {
+public final class AttentionGuidance extends FlowGuidance {
 
   private final TrainedModel teacher;
   private final AttentionDistance distance;
-  private final float weight;
   private final boolean shuffled;
 
   public AttentionGuidance(TrainedModel teacher, AttentionDistance distance, float weight, boolean shuffled) {
-    if (teacher == null || !teacher.role().readsFlow()) {
-      throw new IllegalArgumentException("attention distillation needs a trained flow teacher");
-    }
-    this.teacher = teacher;
+    super(weight);
+    this.teacher = requireFlowTeacher(teacher, "attention distillation");
     this.distance = distance;
-    this.weight = weight;
     this.shuffled = shuffled;
-  }
-
-  @Override
-  public boolean needsFlow() {
-    return true;
-  }
-
-  @Override
-  public float weight() {
-    return weight;
   }
 
   @Override

@@ -13,29 +13,18 @@ import java.nio.FloatBuffer;
  * distilling this does as well as distilling the teacher, the teacher's network adds nothing
  * beyond "look where things move".
  */
-public final class FlowMagnitudeGuidance implements Guidance {
+public final class FlowMagnitudeGuidance extends FlowGuidance {
 
   /** Keeps a still clip's map uniform rather than undefined. */
   private static final float FLOOR = 1e-3f;
 
   private final NetworkSpec spec;
   private final AttentionDistance distance;
-  private final float weight;
 
   public FlowMagnitudeGuidance(NetworkSpec spec, AttentionDistance distance, float weight) {
+    super(weight);
     this.spec = spec;
     this.distance = distance;
-    this.weight = weight;
-  }
-
-  @Override
-  public boolean needsFlow() {
-    return true;
-  }
-
-  @Override
-  public float weight() {
-    return weight;
   }
 
   @Override
@@ -86,6 +75,6 @@ public final class FlowMagnitudeGuidance implements Guidance {
 
   @Override
   public String key() {
-    return "flow-magnitude " + distance + " " + weight;
+    return "flow-magnitude " + distance + " " + weight();
   }
 }

@@ -10,32 +10,18 @@ import ai.djl.ndarray.NDManager;
  * gradient's size does not depend on the temperature. The control that asks whether the student
  * gains from the teacher's <em>attention</em> or from any help the teacher gives.
  */
-public final class LogitGuidance implements Guidance {
+public final class LogitGuidance extends FlowGuidance {
 
   private final TrainedModel teacher;
   private final float temperature;
-  private final float weight;
 
   public LogitGuidance(TrainedModel teacher, float temperature, float weight) {
-    if (teacher == null || !teacher.role().readsFlow()) {
-      throw new IllegalArgumentException("logit distillation needs a trained flow teacher");
-    }
+    super(weight);
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("the temperature must be positive, got " + temperature);
     }
-    this.teacher = teacher;
+    this.teacher = requireFlowTeacher(teacher, "logit distillation");
     this.temperature = temperature;
-    this.weight = weight;
-  }
-
-  @Override
-  public boolean needsFlow() {
-    return true;
-  }
-
-  @Override
-  public float weight() {
-    return weight;
   }
 
   @Override
@@ -49,6 +35,6 @@ public final class LogitGuidance implements Guidance {
 
   @Override
   public String key() {
-    return "logits T" + temperature + " " + weight;
+    return "logits T" + temperature + " " + weight();
   }
 }

@@ -54,8 +54,11 @@ public final class ReportWriter {
         + "x" + r.studentSpec().mapWidth() + " |");
     md.add("| teacher input | " + r.flow().label() + " optical flow, median motion removed, clipped to +-" + r.flowBound() + " px |");
     var o = r.options();
-    md.add(String.format(Locale.ROOT, "| training | %d epochs, batch %d, Adam lr %s (cosine), weight decay %s, seed %d; same for all three |",
-        o.epochs(), o.batchSize(), o.learningRate(), o.weightDecay(), o.seed()));
+    var b = r.baselineOptions();
+    boolean same = b.epochs() == o.epochs() && b.learningRate() == o.learningRate();
+    md.add(String.format(Locale.ROOT, "| training | %d epochs, batch %d, Adam lr %s (cosine), weight decay %s, seed %d; %s |",
+        o.epochs(), o.batchSize(), o.learningRate(), o.weightDecay(), o.seed(), same ? "same for all three"
+            : String.format(Locale.ROOT, "the RGB baseline: %d epochs at lr %s (its own, e.g. a study's tuned setting)", b.epochs(), b.learningRate())));
     md.add(String.format(Locale.ROOT, "| distillation | %s distance, lambda %s |", o.distance(), o.lambda()));
     md.add("");
     md.add("## Results on the test split");

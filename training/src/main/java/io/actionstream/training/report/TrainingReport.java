@@ -36,6 +36,7 @@ public record TrainingReport(
     FlowMethod flow,
     float flowBound,
     TrainOptions options,
+    TrainOptions baselineOptions,
     Map<Role, List<EpochStats>> histories,
     Map<Role, ModelEvaluation> evaluations,
     ParityCheck.Result parity,

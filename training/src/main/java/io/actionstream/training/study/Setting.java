@@ -13,7 +13,11 @@ public record Setting(float learningRate, int epochs, float weight) {
   }
 
   public String describe(ArmKind kind) {
-    String text = String.format(Locale.ROOT, "lr %s, %d epochs", learningRate, epochs);
-    return kind.weighted() ? text + String.format(Locale.ROOT, ", weight %s", weight) : text;
+    String text = "lr " + plain(learningRate) + ", " + epochs + " epochs";
+    return kind.weighted() ? text + ", weight " + plain(weight) : text;
+  }
+
+  private static String plain(float value) {
+    return new java.math.BigDecimal(Float.toString(value)).stripTrailingZeros().toPlainString();
   }
 }

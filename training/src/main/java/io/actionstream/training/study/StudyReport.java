@@ -126,13 +126,13 @@ public final class StudyReport {
         + "Student's t].", 100 * chance, data.classes()));
     md.add("");
     md.add("| arm | selected setting | seeds | top-1 | mean class acc. | pointing game, motion map | IoU, motion map | pointing game, "
-        + "appearance map | reversal consistency | train clips/s |");
-    md.add("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        + "appearance map | IoU, appearance map | reversal consistency | train clips/s |");
+    md.add("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Arm arm : arms) {
       Optional<Selection> selection = outcome.selection(arm.name());
       List<TestRecord> tests = outcome.tests(arm.name());
       if (selection.isEmpty() || tests.isEmpty()) {
-        md.add("| " + arm.name() + " | not selected yet | 0 | | | | | | | |");
+        md.add("| " + arm.name() + " | not selected yet | 0 | | | | | | | | |");
         continue;
       }
       List<RunRecord> runs = outcome.runs(arm.name(), selection.get().setting());
@@ -140,6 +140,7 @@ public final class StudyReport {
           + " | " + summary(tests, TestRecord::top1, true) + " | " + summary(tests, TestRecord::meanClassAccuracy, true)
           + " | " + summary(tests, t -> t.motion().pointingGame(), true) + " | " + summary(tests, t -> t.motion().meanIou(), false)
           + " | " + (arm.kind() == ArmKind.PLAIN_CNN ? "(no map)" : summary(tests, t -> t.appearance().pointingGame(), true))
+          + " | " + (arm.kind() == ArmKind.PLAIN_CNN ? "(no map)" : summary(tests, t -> t.appearance().meanIou(), false))
           + " | " + summary(tests, t -> t.reversal().rate(), true)
           + " | " + String.format(Locale.ROOT, "%.0f", runs.stream().mapToDouble(RunRecord::trainClipsPerSecond).average().orElse(Double.NaN))
           + " |");
