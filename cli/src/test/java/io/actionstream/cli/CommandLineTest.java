@@ -87,6 +87,16 @@ class CommandLineTest {
   }
 
   @Test
+  void studyNamesTheSettingOfItsPlanThatIsWrong(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path plan = dir.resolve("plan.yaml");
+    java.nio.file.Files.writeString(plan, "datasets: {main: data}\nseeds: [1, 2]\nbudget: {epochs: 0}\narms: []\n");
+    Result result = run("study", "--plan", plan.toString());
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("'budget.epochs' must be at least 1");
+    assertThat(run("study", "--plan", dir.resolve("missing.yaml").toString()).err()).contains("missing.yaml: cannot read the plan");
+  }
+
+  @Test
   void trainChecksItsFlagsBeforeTouchingData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     assertThat(run("train", "--data", dir.toString(), "--size", "100").err())
         .contains("--size must be a multiple of 8");

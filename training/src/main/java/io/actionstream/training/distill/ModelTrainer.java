@@ -322,8 +322,9 @@ public final class ModelTrainer {
     return spec + " clip " + clip.frames() + "/" + clip.stride() + "/" + clip.size()
         + " data " + data.dataset().root() + " " + data.train().size()
         + " options " + options.batchSize() + "/" + options.learningRate() + "/" + options.weightDecay()
-        + "/" + options.lambda() + "/" + options.distance() + "/" + options.seed()
-        // empty for the three networks of the training command, whose checkpoints keep resuming
+        // the distillation weight and distance only matter to a network that is guided: a teacher
+        // trained for one lambda resumes for a student of another
+        + (job.guidance() == Guidance.NONE ? "" : "/" + options.lambda() + "/" + options.distance()) + "/" + options.seed()
         + (job.pooling() == AttentionNet.Pooling.ATTENTION ? "" : " pooling " + job.pooling())
         + (job.guidance().key().isEmpty() ? "" : " guidance " + job.guidance().key());
   }

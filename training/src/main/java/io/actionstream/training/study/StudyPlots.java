@@ -33,7 +33,9 @@ final class StudyPlots {
   }
 
   private static void top1(StudyOutcome outcome, Path png) throws IOException {
-    CategoryChart chart = new CategoryChartBuilder().width(1100).height(460).title("Test top-1, mean over seeds with 95% CI")
+    int classes = outcome.data().values().stream().mapToInt(StudyData::classes).max().orElse(0);
+    String chance = classes == 0 ? "" : String.format(java.util.Locale.ROOT, " (chance %.0f%%)", 100.0 / classes);
+    CategoryChart chart = new CategoryChartBuilder().width(1100).height(460).title("Test top-1, mean over seeds with 95% CI" + chance)
         .xAxisTitle("arm").yAxisTitle("top-1 (%)").build();
     List<String> names = new ArrayList<>();
     List<Double> means = new ArrayList<>();
