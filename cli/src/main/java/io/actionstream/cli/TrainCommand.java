@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train the flow teacher, the RGB baseline and the RGB student distilled from the "
-          + "teacher's motion attention, with the same budget; evaluate all three on the test "
+      "Train the flow teacher, the RGB baseline (with its own learning rate and epochs if given) and the RGB "
+          + "student distilled from the teacher's motion attention; evaluate all three on the test "
           + "split; export the student to ONNX (with a parity check); publish it if it passes "
           + "the quality gate; write a report with plots.",
       "Data: a UCF101- or HMDB51-style folder, or a SynthActions set (see 'actionstream synth')."
