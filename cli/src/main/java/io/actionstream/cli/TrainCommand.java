@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
       "Example (the shipped model, see the README):",
       "  actionstream synth -o data/synthactions",
       "  actionstream train --data data/synthactions --output models/student \\",
-      "      --model-store work/model-store"
+      "      --work work/shipped --model-store work/model-store \\",
+      "      --distance kl --lambda 3 --baseline-learning-rate 0.003"
     })
 final class TrainCommand implements Callable<Integer> {
 
