@@ -17,17 +17,17 @@ public final class ClipPredictor {
 
   private ClipPredictor() {}
 
-  /** Which of a network's two maps goes into the results. */
-  public enum MapChoice { MOTION, APPEARANCE }
+  /** The results of one pass, twice: with each clip's motion map, and with its appearance map. */
+  public record Predictions(List<ClipResult> motion, List<ClipResult> appearance) {}
 
   public static List<ClipResult> predict(TrainedModel model, List<Item> items, ClipSampler sampler, int batchSize, boolean reversal) {
-    return predict(model, items, sampler, batchSize, reversal, MapChoice.MOTION);
+    return predictBothMaps(model, items, sampler, batchSize, reversal).motion();
   }
 
-  /** As {@link #predict(TrainedModel, List, ClipSampler, int, boolean)}, keeping the {@code choice} map of each clip. */
-  public static List<ClipResult> predict(
-      TrainedModel model, List<Item> items, ClipSampler sampler, int batchSize, boolean reversal, MapChoice choice) {
-    List<ClipResult> results = new ArrayList<>();
+  /** As {@link #predict(TrainedModel, List, ClipSampler, int, boolean)}, keeping both of each clip's maps from the same pass. */
+  public static Predictions predictBothMaps(TrainedModel model, List<Item> items, ClipSampler sampler, int batchSize, boolean reversal) {
+    List<ClipResult> motion = new ArrayList<>();
+    List<ClipResult> appearance = new ArrayList<>();
     ClipSpec spec = sampler.spec();
     int per = model.role().channels() * spec.frames() * spec.size() * spec.size();
     for (int from = 0; from < items.size(); from += batchSize) {
@@ -40,14 +40,19 @@ public final class ClipPredictor {
         ClipWindow window = sampler.centreWindow(item.video());
         int k = forward.classes();
         float[] probabilities = Arrays.copyOfRange(forward.probabilities(), i * k, (i + 1) * k);
-        float[] map = new float[forward.mapSize()];
-        System.arraycopy(choice == MapChoice.MOTION ? forward.motion() : forward.appearance(), i * forward.mapSize(), map, 0, map.length);
-        results.add(new ClipResult(
-            item.sample().label(), argMax(probabilities), probabilities, map, sampler.boxes(item.video(), window), sampler.geometry(item.video(), window),
-            backward == null ? -1 : argMax(Arrays.copyOfRange(backward.probabilities(), i * k, (i + 1) * k))));
+        int label = item.sample().label();
+        int predicted = argMax(probabilities);
+        float[][] boxes = sampler.boxes(item.video(), window);
+        var geometry = sampler.geometry(item.video(), window);
+        int reversed = backward == null ? -1 : argMax(Arrays.copyOfRange(backward.probabilities(), i * k, (i + 1) * k));
+        int m = forward.mapSize();
+        motion.add(new ClipResult(label, predicted, probabilities, Arrays.copyOfRange(forward.motion(), i * m, (i + 1) * m), boxes,
+            geometry, reversed));
+        appearance.add(new ClipResult(label, predicted, probabilities, Arrays.copyOfRange(forward.appearance(), i * m, (i + 1) * m),
+            boxes, geometry, reversed));
       }
     }
-    return results;
+    return new Predictions(motion, appearance);
   }
 
   private static TrainedModel.Outputs run(TrainedModel model, List<Item> batch, ClipSampler sampler, int per, boolean backwards) {

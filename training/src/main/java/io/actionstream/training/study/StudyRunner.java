@@ -201,12 +201,11 @@ public final class StudyRunner {
         run.history())) {
       List<Item> items = data.test().open(selection, seed);
       long start = System.nanoTime();
-      List<ClipResult> results = ClipPredictor.predict(model, items, data.sampler(), EVALUATION_BATCH, true, ClipPredictor.MapChoice.MOTION);
+      ClipPredictor.Predictions predictions = ClipPredictor.predictBothMaps(model, items, data.sampler(), EVALUATION_BATCH, true);
       double seconds = (System.nanoTime() - start) / 1e9;
-      Localization appearance = pooling == AttentionNet.Pooling.ATTENTION
-          ? Localization.of(ClipPredictor.predict(model, items, data.sampler(), EVALUATION_BATCH, false, ClipPredictor.MapChoice.APPEARANCE),
-              data.model())
-          : Localization.of(results, data.model());
+      List<ClipResult> results = predictions.motion();
+      // the plain CNN returns the same uniform map as both
+      Localization appearance = Localization.of(predictions.appearance(), data.model());
       Classification classification = Classification.of(results, data.classes());
       TestRecord record = new TestRecord(arm.name(), selection.setting(), seed,
           results.stream().mapToInt(ClipResult::label).toArray(), results.stream().mapToInt(ClipResult::predicted).toArray(),
