@@ -3,6 +3,7 @@ package io.actionstream.cli;
 import io.actionstream.inference.InferenceConfig;
 import io.actionstream.inference.InferenceService;
 import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.ops.PortRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -106,8 +107,10 @@ final class InferCommand implements Callable<Integer> {
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state (default: a temporary folder).")
   Path stateDir;
 
-  @Option(names = "--metrics-port", defaultValue = "9402", description = "Prometheus endpoint; 0: any free port, -1: off (default: ${DEFAULT-VALUE}).")
-  int metricsPort;
+  @Option(names = "--metrics-port", paramLabel = "PORT[-LAST]", defaultValue = "9402", description = "Metrics (/metrics) and probes"
+      + " (/health/live, /health/ready); a range such as 9402-9409 takes its first free port, so instances on one host do not"
+      + " collide; 0: any free port, -1: off (default: ${DEFAULT-VALUE}).")
+  String metricsPort;
 
   @Override
   public Integer call() throws Exception {
@@ -128,7 +131,7 @@ final class InferCommand implements Callable<Integer> {
           .eventsTopic(eventsTopic).deadLetterTopic(deadLetterTopic).releasesTopic(noFollow ? null : releasesTopic).modelFile(model)
           .modelName(modelName).provider(ExecutionProvider.parse(provider)).maxBatch(maxBatch).maxWait(maxWait).hop(hop)
           .gapTolerance(gapTolerance).frameRateTolerance(frameRateTolerance).topK(topK).includeAttentionMap(attentionMap)
-          .topicPartitions(partitions).stateDir(stateDir).metricsPort(metricsPort);
+          .topicPartitions(partitions).stateDir(stateDir).metricsPorts(PortRange.parse("--metrics-port", metricsPort));
       if (streamThreads != null) {
         config.streamThreads(streamThreads);
       }

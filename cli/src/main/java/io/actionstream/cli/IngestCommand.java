@@ -103,9 +103,10 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
 
   @Option(
       names = "--metrics-port",
-      paramLabel = "PORT",
-      description = "Prometheus endpoint port (default: 9401; 0: any free port; -1: off).")
-  Integer metricsPort;
+      paramLabel = "PORT[-LAST]",
+      description = "Metrics (/metrics) and probes (/health/live, /health/ready) (default: 9401); a range such as 9401-9408"
+          + " takes its first free port; 0: any free port; -1: off.")
+  String metricsPort;
 
   @Option(
       names = "--duration",

@@ -1,6 +1,7 @@
 package io.actionstream.inference;
 
 import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.ops.PortRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.Map;
  * @param futureTolerance how far in the future a capture time may be (clock skew)
  * @param topicPartitions partitions for topics this service creates when they are missing
  * @param stateDir Kafka Streams state directory; null for a temporary one
- * @param metricsPort Prometheus endpoint port; 0 for any free port, -1 for none
+ * @param metricsPorts port of the operations endpoint (metrics and health probes): one port, a range
+ *     to take the first free port from (several instances on one host), any, or none
  */
 public record InferenceConfig(
     Map<String, String> kafka,
@@ -57,7 +59,7 @@ public record InferenceConfig(
     Duration futureTolerance,
     int topicPartitions,
     Path stateDir,
-    int metricsPort) {
+    PortRange metricsPorts) {
 
   public InferenceConfig {
     kafka = Map.copyOf(kafka);
@@ -91,7 +93,7 @@ public record InferenceConfig(
     private Duration futureTolerance = Duration.ofMinutes(10);
     private int topicPartitions = 4;
     private Path stateDir;
-    private int metricsPort = 9402;
+    private PortRange metricsPorts = PortRange.of(9402);
 
     private Builder(Map<String, String> kafka) {
       this.kafka = Map.copyOf(kafka);
@@ -200,8 +202,17 @@ public record InferenceConfig(
       return this;
     }
 
+    /** One port; 0 for any free port, -1 for no endpoint. */
     public Builder metricsPort(int value) {
-      metricsPort = value;
+      try {
+        return metricsPorts(PortRange.of(value));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("metrics port: " + e.getMessage(), e);
+      }
+    }
+
+    public Builder metricsPorts(PortRange value) {
+      metricsPorts = value;
       return this;
     }
 
@@ -209,7 +220,7 @@ public record InferenceConfig(
     public InferenceConfig build() {
       return new InferenceConfig(kafka, applicationId, framesTopic, eventsTopic, deadLetterTopic, releasesTopic, modelFile, modelName,
           provider, maxBatch, maxWait, hop, gapTolerance, frameRateTolerance, streamThreads, topK, includeAttentionMap,
-          maxFrameDimension, futureTolerance, topicPartitions, stateDir, metricsPort);
+          maxFrameDimension, futureTolerance, topicPartitions, stateDir, metricsPorts);
     }
   }
 
@@ -236,7 +247,7 @@ public record InferenceConfig(
     check(topK >= 1, "top-k must be at least 1, got " + topK);
     check(maxFrameDimension >= 16, "max frame dimension must be at least 16, got " + maxFrameDimension);
     check(topicPartitions >= 1, "topic partitions must be at least 1, got " + topicPartitions);
-    check(metricsPort >= -1 && metricsPort <= 65535, "metrics port must be between -1 and 65535, got " + metricsPort);
+    check(metricsPorts != null, "metrics port is required (-1 for none)");
     return this;
   }
 

@@ -16,8 +16,8 @@ import io.actionstream.schemas.v1.ModelRelease;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.actionstream.ops.HealthCheck;
+import io.actionstream.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>Scaling out: run more instances with the same application id; Kafka Streams spreads the
  * frames topic's partitions (that is, the cameras) over them. More partitions than instances
  * times stream threads leaves room to grow.
+ *
+ * <p>Probes: live unless Kafka Streams has failed or is shutting down; ready when Kafka Streams
+ * is RUNNING (not starting or rebalancing) and a model is loaded.
  */
 public final class InferenceService implements AutoCloseable {
 
@@ -64,11 +67,11 @@ public final class InferenceService implements AutoCloseable {
   private final ReleaseWatcher watcher;
   private final PrometheusRegistry registry;
   private final PrometheusMeterRegistry meters;
-  private final HTTPServer metricsServer;
+  private final OpsServer metricsServer;
   private final Path temporaryStateDir;
 
   private InferenceService(KafkaStreams streams, ModelHolder models, BatchScheduler scheduler, ReleaseWatcher watcher,
-      PrometheusRegistry registry, PrometheusMeterRegistry meters, HTTPServer metricsServer, Path temporaryStateDir) {
+      PrometheusRegistry registry, PrometheusMeterRegistry meters, OpsServer metricsServer, Path temporaryStateDir) {
     this.streams = streams;
     this.models = models;
     this.scheduler = scheduler;
@@ -132,14 +135,14 @@ public final class InferenceService implements AutoCloseable {
     meters.config().meterFilter(new io.actionstream.inference.metrics.KafkaMetricNames());
     new KafkaStreamsMetrics(streams).bindTo(meters);
     ReleaseWatcher watcher = null;
-    HTTPServer server = null;
+    OpsServer server = null;
     try {
+      // before Streams starts, so that probes say "starting" rather than refuse the connection
+      if (!config.metricsPorts().off()) {
+        server = OpsServer.start(config.metricsPorts(), registry, liveness(streams), readiness(streams, models));
+      }
       streams.start();
       awaitRunning(streams);
-      if (config.metricsPort() >= 0) {
-        JvmMetrics.builder().register(registry);
-        server = HTTPServer.builder().port(config.metricsPort()).registry(registry).buildAndStart();
-      }
       if (config.releasesTopic() != null) {
         watcher = new ReleaseWatcher(config.kafka(), config.releasesTopic(), initial.spec().name(), models, new ArtifactFetcher(),
             config.provider(), metrics);
@@ -150,14 +153,34 @@ public final class InferenceService implements AutoCloseable {
       scheduler.close();
       models.close();
       meters.close();
-      throw e instanceof IOException io ? new UncheckedIOException("metrics port " + config.metricsPort() + ": " + io.getMessage(), io)
-          : (RuntimeException) e;
+      if (server != null) {
+        server.close();
+      }
+      throw e instanceof IOException io ? new UncheckedIOException("metrics port: " + io.getMessage(), io) : (RuntimeException) e;
     }
     log.info("Inference running: {} -> {} (dead letters: {}), model {} {} on {}, batches of up to {} within {} ms, {} stream thread(s){}",
         config.framesTopic(), config.eventsTopic(), config.deadLetterTopic(), initial.spec().name(), initial.spec().version(),
         initial.provider(), config.maxBatch(), config.maxWait().toMillis(), config.streamThreads(),
-        server != null ? "; metrics at http://localhost:" + server.getPort() + "/metrics" : "");
+        server != null ? "; metrics at http://localhost:" + server.port() + "/metrics, probes at " + OpsServer.LIVE + " and "
+            + OpsServer.READY : "");
     return new InferenceService(streams, models, scheduler, watcher, registry, meters, server, temporary);
+  }
+
+  private static HealthCheck liveness(KafkaStreams streams) {
+    return () -> switch (streams.state()) {
+      case ERROR, PENDING_ERROR -> Optional.of("Kafka Streams failed (state " + streams.state() + "); see the log");
+      case PENDING_SHUTDOWN, NOT_RUNNING -> Optional.of("Kafka Streams is shutting down (state " + streams.state() + ")");
+      default -> Optional.empty();
+    };
+  }
+
+  private static HealthCheck readiness(KafkaStreams streams, ModelHolder models) {
+    return () -> {
+      if (streams.state() != KafkaStreams.State.RUNNING) {
+        return Optional.of("Kafka Streams is " + streams.state() + ", not RUNNING");
+      }
+      return models.current() == null ? Optional.of("no model loaded") : Optional.empty();
+    };
   }
 
   private static StudentModel initialModel(InferenceConfig config) throws ModelRefusedException {
@@ -249,7 +272,7 @@ public final class InferenceService implements AutoCloseable {
 
   /** Port of the metrics endpoint, or -1 when it is off. */
   public int metricsPort() {
-    return metricsServer != null ? metricsServer.getPort() : -1;
+    return metricsServer != null ? metricsServer.port() : -1;
   }
 
   @Override

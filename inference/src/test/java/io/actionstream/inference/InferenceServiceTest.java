@@ -46,6 +46,8 @@ class InferenceServiceTest {
   private static List<ActionEvent> events;
   private static List<ConsumerRecord<String, byte[]>> deadLetters;
   private static String metricsPage;
+  private static String liveness;
+  private static String readiness;
 
   @BeforeAll
   static void runOnce() throws Exception {
@@ -68,6 +70,8 @@ class InferenceServiceTest {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.metricsPort() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
       metricsPage = page.body();
+      liveness = probe(service, "/health/live");
+      readiness = probe(service, "/health/ready");
     }
   }
 
@@ -95,6 +99,19 @@ class InferenceServiceTest {
         .contains("actionstream_inference_model_info{model=\"tiny\",provider=\"cpu\",version=\"t1\"} 1.0")
         .contains("kafka_stream_thread_")
         .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void probesSayLiveAndReadyWhileStreamsRunsWithAModel() {
+    assertThat(liveness).isEqualTo("200 ok\n");
+    assertThat(readiness).isEqualTo("200 ok\n");
+  }
+
+  private static String probe(InferenceService service, String path) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.metricsPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() + " " + response.body();
   }
 
   @Test

@@ -7,14 +7,15 @@ import io.actionstream.ingest.config.CameraConfig;
 import io.actionstream.ingest.config.IngestConfig;
 import io.actionstream.ingest.metrics.IngestMetrics;
 import io.actionstream.ingest.publish.FramePublisher;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.actionstream.ops.HealthCheck;
+import io.actionstream.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * releases what it had opened and throws, naming the camera and its URI. Once running, files
  * end (or loop) and live sources reconnect on their own; {@link #close} stops all cameras and
  * waits until every handed-over frame has been acknowledged.
+ *
+ * <p>Probes: always live while it answers (cameras reconnect by themselves); ready when the
+ * producer is connected to a broker and at least one camera is open.
  */
 public final class IngestService implements AutoCloseable {
 
@@ -35,13 +39,13 @@ public final class IngestService implements AutoCloseable {
   private final List<CameraWorker> workers;
   private final FramePublisher publisher;
   private final PrometheusRegistry registry;
-  private final HTTPServer metricsServer;
+  private final OpsServer metricsServer;
 
   private IngestService(
       List<CameraWorker> workers,
       FramePublisher publisher,
       PrometheusRegistry registry,
-      HTTPServer metricsServer) {
+      OpsServer metricsServer) {
     this.workers = workers;
     this.publisher = publisher;
     this.registry = registry;
@@ -62,7 +66,7 @@ public final class IngestService implements AutoCloseable {
     FramePublisher publisher =
         FramePublisher.connect(config.kafka(), config.topic(), config.topicPartitions());
     List<CameraWorker> workers = new ArrayList<>();
-    HTTPServer server = null;
+    OpsServer server = null;
     try {
       for (CameraConfig camera : config.cameras()) {
         CameraWorker worker =
@@ -70,9 +74,8 @@ public final class IngestService implements AutoCloseable {
         workers.add(worker);
         worker.open();
       }
-      if (config.metricsPort() >= 0) {
-        JvmMetrics.builder().register(registry);
-        server = HTTPServer.builder().port(config.metricsPort()).registry(registry).buildAndStart();
+      if (!config.metricsPorts().off()) {
+        server = OpsServer.start(config.metricsPorts(), registry, HealthCheck.OK, readiness(publisher, workers));
       }
     } catch (CameraException | RuntimeException e) {
       workers.forEach(CameraWorker::release);
@@ -82,7 +85,7 @@ public final class IngestService implements AutoCloseable {
       workers.forEach(CameraWorker::release);
       publisher.close();
       throw new UncheckedIOException(
-          "metricsPort: cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);
+          "metricsPort: cannot serve metrics: " + e.getMessage(), e);
     }
     workers.forEach(CameraWorker::start);
     IngestService service = new IngestService(List.copyOf(workers), publisher, registry, server);
@@ -91,8 +94,21 @@ public final class IngestService implements AutoCloseable {
         workers.size(),
         config.topic(),
         config.bootstrapServers(),
-        server != null ? "; metrics at http://localhost:" + server.getPort() + "/metrics" : "");
+        server != null ? "; metrics at http://localhost:" + server.port() + "/metrics, probes at " + OpsServer.LIVE + " and "
+            + OpsServer.READY : "");
     return service;
+  }
+
+  private static HealthCheck readiness(FramePublisher publisher, List<CameraWorker> workers) {
+    return () -> {
+      if (!publisher.connected()) {
+        return Optional.of("the producer has no connection to a Kafka broker");
+      }
+      if (workers.stream().noneMatch(w -> w.status().up())) {
+        return Optional.of("no camera is open (" + workers.size() + " configured; see the log for why)");
+      }
+      return Optional.empty();
+    };
   }
 
   /**
@@ -117,7 +133,7 @@ public final class IngestService implements AutoCloseable {
 
   /** Port of the metrics endpoint, or -1 when it is disabled. */
   public int metricsPort() {
-    return metricsServer != null ? metricsServer.getPort() : -1;
+    return metricsServer != null ? metricsServer.port() : -1;
   }
 
   public PrometheusRegistry registry() {

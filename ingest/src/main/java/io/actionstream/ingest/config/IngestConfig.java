@@ -1,5 +1,6 @@
 package io.actionstream.ingest.config;
 
+import io.actionstream.ops.PortRange;
 import java.util.List;
 import java.util.Map;
 
@@ -13,14 +14,15 @@ import java.util.Map;
  * @param topic name of the frames topic
  * @param topicPartitions partitions to create the topic with if it does not exist; 0 leaves
  *     topic creation to the broker
- * @param metricsPort port of the Prometheus endpoint; 0 picks a free port, -1 disables it
+ * @param metricsPorts port of the operations endpoint (metrics and health probes): one port, a range
+ *     to take the first free port from, any free port (0) or none (-1)
  * @param cameras the cameras, in configuration order, with unique ids
  */
 public record IngestConfig(
     Map<String, String> kafka,
     String topic,
     int topicPartitions,
-    int metricsPort,
+    PortRange metricsPorts,
     List<CameraConfig> cameras) {
 
   public IngestConfig {

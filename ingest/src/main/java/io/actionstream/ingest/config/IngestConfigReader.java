@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.actionstream.ingest.camera.CameraUri;
 import io.actionstream.ingest.config.IngestFile.CameraFields;
 import io.actionstream.model.frame.ResizeMode;
+import io.actionstream.ops.PortRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,7 +44,8 @@ import java.util.regex.Pattern;
  *   bootstrap.servers: localhost:9092   # required
  * topic: frames
  * topicPartitions: 4          # used only when the topic has to be created; 0: broker decides
- * metricsPort: 9401           # 0: any free port, -1: no metrics endpoint
+ * metricsPort: 9401           # metrics and probes; a range such as 9401-9408 takes the first free
+ *                             # port (several instances on one host); 0: any free port, -1: none
  * defaults:                   # camera settings that apply to every camera
  *   fps: 8
  *   width: 224
@@ -117,7 +119,7 @@ public final class IngestConfigReader {
       throw new ConfigException("topic", "'" + topic + "' is not a valid Kafka topic name");
     }
     int partitions = range("topicPartitions", file.topicPartitions(), DEFAULT_TOPIC_PARTITIONS, 0, 10_000);
-    int metricsPort = range("metricsPort", file.metricsPort(), DEFAULT_METRICS_PORT, -1, 65_535);
+    PortRange metricsPorts = metricsPorts(file.metricsPort());
 
     CameraFields defaults = file.defaults();
     if (defaults != null && (defaults.id() != null || defaults.uri() != null)) {
@@ -140,7 +142,7 @@ public final class IngestConfigReader {
       }
       cameras.add(config);
     }
-    return new IngestConfig(kafka, topic, partitions, metricsPort, cameras);
+    return new IngestConfig(kafka, topic, partitions, metricsPorts, cameras);
   }
 
   /** Binds the tree to the file's records; what does not fit is reported with its path. */
@@ -324,6 +326,17 @@ public final class IngestConfigReader {
       throw new ConfigException(path, "must be longer than zero");
     }
     return value;
+  }
+
+  private static PortRange metricsPorts(String value) {
+    if (value == null) {
+      return PortRange.of(DEFAULT_METRICS_PORT);
+    }
+    try {
+      return PortRange.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("metricsPort", e.getMessage());
+    }
   }
 
   private static int range(String path, Integer value, int fallback, int min, int max) {

@@ -15,7 +15,7 @@ record IngestFile(
     Map<String, String> kafka,
     String topic,
     Integer topicPartitions,
-    Integer metricsPort,
+    String metricsPort,
     CameraFields defaults,
     List<CameraFields> cameras) {
 

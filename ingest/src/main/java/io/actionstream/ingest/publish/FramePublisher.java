@@ -82,6 +82,16 @@ public final class FramePublisher implements AutoCloseable {
         });
   }
 
+  /**
+   * Whether the producer holds at least one open connection to a broker (its own
+   * {@code connection-count} metric): what the readiness probe asks.
+   */
+  public boolean connected() {
+    return producer.metrics().entrySet().stream()
+        .filter(m -> m.getKey().name().equals("connection-count") && m.getKey().group().equals("producer-metrics"))
+        .anyMatch(m -> m.getValue().metricValue() instanceof Number n && n.doubleValue() > 0);
+  }
+
   /** Blocks until every frame handed over so far has been acknowledged or has failed. */
   public void flush() {
     producer.flush();

@@ -51,7 +51,7 @@ class IngestConfigReaderTest {
     assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
     assertThat(config.topic()).isEqualTo("camera-frames");
     assertThat(config.topicPartitions()).isEqualTo(12);
-    assertThat(config.metricsPort()).isEqualTo(9500);
+    assertThat(config.metricsPorts()).isEqualTo(io.actionstream.ops.PortRange.of(9500));
 
     CameraSettings lobby = config.cameras().get(0).settings();
     assertThat(config.cameras().get(0).uri().kind()).isEqualTo(CameraUri.Kind.STREAM);
@@ -111,7 +111,7 @@ class IngestConfigReaderTest {
           boolean as text           | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, loop: sometimes}] | cameras[0].loop: expected true or false
           cameras not a list        | kafka: {bootstrap.servers: k}\\ncameras: {id: a}                  | cameras: expected a list
           bad topic name            | kafka: {bootstrap.servers: k}\\ntopic: 'my frames'\\ncameras: [{id: a, uri: /v}] | topic: 'my frames' is not a valid Kafka topic name
-          metrics port              | kafka: {bootstrap.servers: k}\\nmetricsPort: 70000\\ncameras: [{id: a, uri: /v}] | metricsPort: must be between -1 and 65535
+          metrics port              | kafka: {bootstrap.servers: k}\\nmetricsPort: 70000\\ncameras: [{id: a, uri: /v}] | metricsPort: '70000' is not a port
           id under defaults         | kafka: {bootstrap.servers: k}\\ndefaults: {id: x}\\ncameras: [{id: a, uri: /v}] | defaults.id: unknown setting
           typo in reconnect         | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, reconnect: {initial: 1s}}] | cameras[0].reconnect.initial: unknown setting; known settings here are [initialBackoff, maxBackoff]
           kafka value not a scalar  | kafka: {bootstrap.servers: k, ssl: {x: 1}}\\ncameras: [{id: a, uri: /v}] | kafka.ssl: expected a single value
