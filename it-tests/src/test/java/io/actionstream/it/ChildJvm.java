@@ -120,9 +120,13 @@ final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Asks the process to stop as Ctrl-C would (SIGTERM) and waits for it. */
+  /**
+   * Asks the process to stop as {@code kill} would (SIGTERM) and waits for it. Through its
+   * handle, because {@link Process#destroy()} also closes our ends of its pipes, and the lines
+   * it logs while shutting down would be lost.
+   */
   int stop(Duration timeout) throws InterruptedException {
-    process.destroy();
+    process.toHandle().destroy();
     return awaitExit(timeout);
   }
 

@@ -2,10 +2,8 @@ package io.actionstream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.actionstream.it.ExpectedClips.ClipKey;
 import io.actionstream.it.backend.Backends;
 import io.actionstream.it.backend.KafkaBackend;
-import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.training.synth.DemoVideo;
 import io.actionstream.training.synth.SynthOptions;
@@ -130,16 +128,7 @@ class CrashRecoveryTest {
     }).count();
   }
 
-  /** Waits for the events of every clip in the frames topic and checks there is exactly one each. */
   private static List<Frame> assertExactlyOnePerClip(KafkaBackend kafka, ChildJvm inference) throws Exception {
-    List<Frame> frames = TopicSnapshot.frames(TopicSnapshot.read(kafka.clientProperties(), "frames"));
-    Set<ClipKey> expected = ExpectedClips.of(frames, CLIP_FRAMES);
-    List<ActionEvent> events = TopicSnapshot.events(TopicSnapshot.readUntil(kafka.clientProperties(), "action-events",
-        r -> r.size() >= expected.size(), EVENT_WAIT, Duration.ofSeconds(3)));
-    System.out.printf("%s: %d frames, %d clips %s, %d committed events%n", kafka, frames.size(), expected.size(),
-        ExpectedClips.summary(expected), events.size());
-    assertThat(inference.isAlive()).as("the inference still runs; its log:\n%s", inference.stderr()).isTrue();
-    ExpectedClips.assertExactlyOnce(events, expected);
-    return frames;
+    return ExpectedClips.awaitExactlyOnePerClip(kafka, CLIP_FRAMES, EVENT_WAIT, List.of(inference));
   }
 }

@@ -2,8 +2,10 @@ package io.actionstream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.actionstream.it.backend.KafkaBackend;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.Frame;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -68,6 +70,26 @@ final class ExpectedClips {
     invented.removeAll(expected);
     assertThat(lost).as("clips without an event (of %d expected)", expected.size()).isEmpty();
     assertThat(invented).as("events for clips that were not fed in").isEmpty();
+  }
+
+  /**
+   * Waits until the events topic holds an event for every complete clip of the frames topic
+   * (at most {@code wait}), checks that the {@code survivors} still run, and that there is
+   * exactly one committed event per clip; returns the frames.
+   */
+  static List<Frame> awaitExactlyOnePerClip(KafkaBackend kafka, int clipLength, Duration wait, List<ChildJvm> survivors)
+      throws Exception {
+    List<Frame> frames = TopicSnapshot.frames(TopicSnapshot.read(kafka.clientProperties(), "frames"));
+    Set<ClipKey> expected = of(frames, clipLength);
+    List<ActionEvent> events = TopicSnapshot.events(TopicSnapshot.readUntil(kafka.clientProperties(), "action-events",
+        r -> r.size() >= expected.size(), wait, Duration.ofSeconds(3)));
+    System.out.printf("%s: %d frames, %d clips %s, %d committed events%n", kafka, frames.size(), expected.size(),
+        summary(expected), events.size());
+    for (ChildJvm inference : survivors) {
+      assertThat(inference.isAlive()).as("the inference still runs; its log:\n%s", inference.stderr()).isTrue();
+    }
+    assertExactlyOnce(events, expected);
+    return frames;
   }
 
   static String summary(Set<ClipKey> clips) {

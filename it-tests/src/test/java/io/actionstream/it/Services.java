@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class Services {
 
   static final Path SHIPPED_MODEL = Path.of(System.getProperty("actionstream.shipped.model"));
+  /** The application id of every inference instance the tests start: they share the work. */
+  static final String APPLICATION_ID = "it-inference";
   private static final Pattern METRICS_URL = Pattern.compile("metrics at (http://\\S+/metrics)");
 
   private Services() {}
@@ -35,8 +37,14 @@ final class Services {
    * JVM exits at once on an OutOfMemoryError, so a leak shows as a dead process.
    */
   static ChildJvm infer(Map<String, String> kafka, Path stateDir, String heap, String... flags) throws IOException {
-    List<String> args = new ArrayList<>(List.of("infer", "--model", SHIPPED_MODEL.toString(), "--application-id", "it-inference",
-        "--state-dir", stateDir.toString(), "--metrics-port", "0",
+    return inferOnPorts(kafka, stateDir, heap, "0", flags);
+  }
+
+  /** As {@link #infer(Map, Path, String, String...)}, the endpoint on {@code metricsPorts} (a port or a range). */
+  static ChildJvm inferOnPorts(Map<String, String> kafka, Path stateDir, String heap, String metricsPorts, String... flags)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("infer", "--model", SHIPPED_MODEL.toString(), "--application-id", APPLICATION_ID,
+        "--state-dir", stateDir.toString(), "--metrics-port", metricsPorts,
         // a killed instance's partitions move on after 6 s instead of the default 45 s
         "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000"));
     args.addAll(kafkaArgs(kafka));
