@@ -6,6 +6,7 @@ import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.swap.ArtifactFetcher;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.inference.swap.ReleaseWatcher;
+import io.actionstream.inference.topology.DlqReason;
 import io.actionstream.inference.topology.FrameValidator;
 import io.actionstream.inference.topology.InferenceTopology;
 import io.actionstream.model.ModelRefusedException;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +88,8 @@ public final class InferenceService implements AutoCloseable {
   public static InferenceService start(InferenceConfig config) throws ModelRefusedException {
     config.validate();
     PrometheusRegistry registry = new PrometheusRegistry();
-    InferenceMetrics metrics = new InferenceMetrics(registry);
+    InferenceMetrics metrics = new InferenceMetrics(registry).knownReasons(
+        Arrays.stream(DlqReason.values()).map(DlqReason::label).toList(), Arrays.stream(RefusalReason.values()).map(RefusalReason::label).toList());
     ensureTopics(config);
     StudentModel initial = initialModel(config);
     metrics.serving(initial.spec().name(), initial.spec().version(), initial.provider(), null, null);

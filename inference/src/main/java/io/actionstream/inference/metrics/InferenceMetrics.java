@@ -5,11 +5,12 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Collection;
 
 /**
  * The Prometheus metrics of the inference service, on a registry owned by the caller: frames
  * consumed, dead-lettered (by reason) and ignored, clips and clip restarts (by reason), batch
- * sizes, batch and capture-to-event latencies, events by top label, and which model and
+ * sizes, batch and capture-to-event latencies, events by top label and by camera, and which model and
  * execution provider serve, with swaps and refusals.
  */
 public final class InferenceMetrics {
@@ -27,6 +28,7 @@ public final class InferenceMetrics {
   private final Histogram batchLatency;
   private final Histogram captureToEvent;
   private final Counter events;
+  private final Counter cameraEvents;
   private final Gauge modelInfo;
   private final Counter swaps;
   private final Counter refusals;
@@ -55,6 +57,9 @@ public final class InferenceMetrics {
         .help("From the capture of a clip's last frame to its event").classicUpperBounds(LATENCY).classicOnly().register(registry);
     events = Counter.builder().name("actionstream_inference_events_total")
         .help("Action events published, by top label").labelNames("label").register(registry);
+    // by camera as well as by label: "a camera without events" is an alert, and cameras are few
+    cameraEvents = Counter.builder().name("actionstream_inference_camera_events_total")
+        .help("Action events published, by camera").labelNames("camera").register(registry);
     modelInfo = Gauge.builder().name("actionstream_inference_model_info")
         .help("1 for the model in service, with its name, version and execution provider")
         .labelNames("model", "version", "provider").register(registry);
@@ -66,6 +71,16 @@ public final class InferenceMetrics {
         .help("Frame rate of each camera's last complete clip, frames per second").labelNames("camera").register(registry);
     frameRateMismatches = Counter.builder().name("actionstream_inference_frame_rate_mismatch_total")
         .help("Clips refused because their frame rate is not the model's, by camera").labelNames("camera").register(registry);
+  }
+
+  /**
+   * Shows every known dead-letter and refusal reason at 0 before its first occurrence, so that
+   * rates, dashboards and alerts see a series from the start rather than "no data".
+   */
+  public InferenceMetrics knownReasons(Collection<String> deadLetterReasons, Collection<String> refusalReasons) {
+    deadLetterReasons.forEach(framesDeadLettered::labelValues);
+    refusalReasons.forEach(refusals::labelValues);
+    return this;
   }
 
   public void frameConsumed() {
@@ -97,8 +112,9 @@ public final class InferenceMetrics {
     batchLatency.observe(seconds);
   }
 
-  public void event(String topLabel, double captureToEventSeconds) {
+  public void event(String camera, String topLabel, double captureToEventSeconds) {
     events.labelValues(topLabel).inc();
+    cameraEvents.labelValues(camera).inc();
     captureToEvent.observe(captureToEventSeconds);
   }
 

@@ -231,7 +231,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         ActionEvent event = events.create(p.frames(), inference, nowUs);
         Frame last = p.frames().get(p.frames().size() - 1);
         context.forward(new Record<String, Message>(p.camera(), event, last.getCaptureTimeUs() / 1_000), InferenceTopology.EVENTS);
-        metrics.event(event.getLabels(0).getLabel(), event.getTimings().getCaptureToEventMs() / 1000.0);
+        metrics.event(event.getCameraId(), event.getLabels(0).getLabel(), event.getTimings().getCaptureToEventMs() / 1000.0);
       } catch (RuntimeException e) {
         log.error("Camera '{}': clip {}-{} failed in the network ({}); dropping it", p.camera(), p.clip().first(),
             p.clip().last(), e.getMessage());
