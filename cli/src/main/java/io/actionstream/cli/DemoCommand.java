@@ -3,6 +3,8 @@ package io.actionstream.cli;
 import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.inference.InferenceConfig;
 import io.actionstream.inference.InferenceService;
+import io.actionstream.viewer.ViewerConfig;
+import io.actionstream.viewer.ViewerService;
 import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.model.runtime.ExecutionProvider;
@@ -71,6 +73,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--inference-metrics-port", defaultValue = "9402", description = "Inference metrics port (default: ${DEFAULT-VALUE}).")
   int inferenceMetricsPort;
 
+  @Option(names = "--viewer-port", defaultValue = "9403",
+      description = "Port of the live page on loopback; 0: any free port, -1: no viewer (default: ${DEFAULT-VALUE}).")
+  int viewerPort;
+
   @Override
   public Integer call() throws Exception {
     Path videoFile = video != null ? video : ProjectHome.resolve("samples/synthactions-demo.avi");
@@ -91,7 +97,11 @@ final class DemoCommand implements Callable<Integer> {
           .provider(ExecutionProvider.parse(provider)).metricsPort(inferenceMetricsPort).build().validate();
       try (InferenceService inference = InferenceService.start(inferenceConfig);
           IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingestTree(broker, videoFile)));
+          ViewerService viewer = viewerPort < 0 ? null : ViewerService.start(ViewerConfig.defaults(kafka).withPort(viewerPort));
           KafkaConsumer<String, byte[]> consumer = eventConsumer(broker)) {
+        if (viewer != null) {
+          out.printf("Live page: http://localhost:%d/ (frames, attention heat maps, boxes and labels)%n", viewer.port());
+        }
         out.printf("Kafka at %s; metrics at http://localhost:%d/metrics (ingest) and http://localhost:%d/metrics (inference)%n",
             broker.bootstrapServers(), ingest.metricsPort(), inference.metricsPort());
         out.printf("Watching %d camera(s) play %s with %s %s; one line per 2-second clip. Ctrl-C to stop.%n",

@@ -98,7 +98,9 @@ final class InferCommand implements Callable<Integer> {
   @Option(names = "--top-k", defaultValue = "3", description = "Labels per event (default: ${DEFAULT-VALUE}).")
   int topK;
 
-  @Option(names = "--attention-map", description = "Put the coarse attention map into every event.")
+  @Option(names = "--attention-map", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Put the coarse attention map (14x14, 8-bit, about 230 bytes) into every event, for the viewer's heat map"
+          + " (default: on; --no-attention-map leaves it out).")
   boolean attentionMap;
 
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of topics created when missing (default: ${DEFAULT-VALUE}).")

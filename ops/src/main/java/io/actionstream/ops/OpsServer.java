@@ -49,8 +49,8 @@ public final class OpsServer implements AutoCloseable {
         last = e;
       }
     }
-    throw new IOException((ports.first() == ports.last() ? "port " + ports : "no free port in " + ports)
-        + " is free: " + (last != null ? last.getMessage() : "") + " (another instance on this host? give a free port, a range"
+    throw new IOException((ports.first() == ports.last() ? "port " + ports + " is taken" : "no port in " + ports + " is free")
+        + ": " + (last != null ? last.getMessage() : "") + " (another instance on this host? give a free port, a range"
         + " such as 9402-9409, or 0 for any)", last);
   }
 

@@ -57,7 +57,7 @@ class OpsServerTest {
       assertThat(two.port()).isGreaterThan(first).isLessThanOrEqualTo(range.last());
       assertThat(get(two, OpsServer.LIVE)).isEqualTo("200 ok\n");
       assertThatThrownBy(() -> OpsServer.start(PortRange.of(first), new PrometheusRegistry(), HealthCheck.OK, HealthCheck.OK))
-          .isInstanceOf(IOException.class).hasMessageContaining("port " + first).hasMessageContaining("range");
+          .isInstanceOf(IOException.class).hasMessageContaining("port " + first + " is taken").hasMessageContaining("range");
     }
   }
 

@@ -5,6 +5,7 @@ import io.actionstream.inference.batch.ClipInference;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.model.clip.ClipPreprocessor;
+import io.actionstream.model.clip.FrameGeometry;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.AttentionMap;
 import io.actionstream.schemas.v1.Frame;
@@ -58,7 +59,8 @@ public final class EventFactory {
         .sorted(Comparator.comparingDouble((Integer i) -> p[i]).reversed())
         .limit(topK)
         .forEach(i -> event.addLabels(LabelScore.newBuilder().setLabel(spec.labels().get(i)).setScore(p[i]).setIndex(i)));
-    event.addAllBoxes(boxes.boxes(inference.attention(), 0, spec, ClipPreprocessor.geometry(last, spec)));
+    FrameGeometry geometry = ClipPreprocessor.geometry(last, spec);
+    event.addAllBoxes(boxes.boxes(inference.attention(), 0, spec, geometry));
     if (includeMap) {
       float[] mean = AttentionBoxes.averageOverTime(inference.attention(), 0, spec.mapFrames(), spec.mapHeight(), spec.mapWidth());
       float max = 0;
@@ -66,7 +68,10 @@ public final class EventFactory {
         max = Math.max(max, v);
       }
       event.setAttentionMap(AttentionMap.newBuilder().setWidth(spec.mapWidth()).setHeight(spec.mapHeight())
-          .setValues(ByteString.copyFrom(AttentionBoxes.quantize(mean, max))).setMaxValue(max));
+          .setValues(ByteString.copyFrom(AttentionBoxes.quantize(mean, max))).setMaxValue(max)
+          // the map spans the model's input; unclamped, so a viewer can place it exactly
+          .setXMin((float) geometry.bx()).setYMin((float) geometry.by())
+          .setXMax((float) (geometry.ax() * spec.width() + geometry.bx())).setYMax((float) (geometry.ay() * spec.height() + geometry.by())));
     }
     event.setModel(ModelRef.newBuilder().setName(spec.name()).setVersion(spec.version()).setExecutionProvider(inference.provider()));
     event.setTimings(Timings.newBuilder()
