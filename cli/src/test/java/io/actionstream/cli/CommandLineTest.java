@@ -16,7 +16,8 @@ class CommandLineTest {
   void everyCommandAndSubcommandAnswersHelp() {
     List<List<String>> paths = new ArrayList<>();
     collect(Main.commandLine(), new ArrayList<>(), paths);
-    assertThat(paths).extracting(p -> String.join(" ", p)).contains("demo", "broker", "ingest", "infer", "events", "synth", "train", "bench ingest", "bench inference");
+    assertThat(paths).extracting(p -> String.join(" ", p)).contains("demo", "broker", "ingest", "infer", "events", "view", "health", "synth", "train", "bench ingest",
+        "bench inference");
 
     for (List<String> path : paths) {
       List<String> args = new ArrayList<>(path);
@@ -25,6 +26,16 @@ class CommandLineTest {
       assertThat(result.code()).as("exit code of %s", args).isZero();
       assertThat(result.out()).as("help of %s", args).startsWith("Usage: actionstream");
     }
+  }
+
+  @Test
+  void theViewerRefusesToServeOffLoopbackWithoutATokenNamingTheFlag() {
+    Result result = run("view", "-b", "127.0.0.1:1", "--bind", "0.0.0.0", "--token", "");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("--token (or ACTIONSTREAM_VIEWER_TOKEN) is required to serve on 0.0.0.0");
+    Result shortToken = run("view", "-b", "127.0.0.1:1", "--token", "short");
+    assertThat(shortToken.code()).isEqualTo(2);
+    assertThat(shortToken.err()).contains("--token must be at least 12 characters");
   }
 
   @Test

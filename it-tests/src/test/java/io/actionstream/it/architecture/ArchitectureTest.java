@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module boundaries of the design, checked on the compiled main classes: the services
- * (ingest, inference, training) never import each other and meet only through the schemas, the
+ * (ingest, inference, training, viewer) never import each other and meet only through the schemas, the
  * model contract, Kafka and the model file; the contract and the schemas import no service; only
  * the command line composes them.
  */
@@ -39,6 +39,8 @@ class ArchitectureTest {
   private static final String INGEST = "io.actionstream.ingest..";
   private static final String INFERENCE = "io.actionstream.inference..";
   private static final String TRAINING = "io.actionstream.training..";
+  private static final String VIEWER = "io.actionstream.viewer..";
+  private static final String OPS = "io.actionstream.ops..";
   private static final String CLI = "io.actionstream.cli..";
 
   private static JavaClasses classes;
@@ -52,17 +54,30 @@ class ArchitectureTest {
 
   @Test
   void ingestImportsNoOtherService() {
-    check(noClasses().that().resideInAPackage(INGEST).should().dependOnClassesThat().resideInAnyPackage(INFERENCE, TRAINING, CLI));
+    check(noClasses().that().resideInAPackage(INGEST).should().dependOnClassesThat().resideInAnyPackage(INFERENCE, TRAINING, VIEWER, CLI));
   }
 
   @Test
   void inferenceImportsNoOtherService() {
-    check(noClasses().that().resideInAPackage(INFERENCE).should().dependOnClassesThat().resideInAnyPackage(INGEST, TRAINING, CLI));
+    check(noClasses().that().resideInAPackage(INFERENCE).should().dependOnClassesThat().resideInAnyPackage(INGEST, TRAINING, VIEWER, CLI));
   }
 
   @Test
   void trainingImportsNoOtherService() {
-    check(noClasses().that().resideInAPackage(TRAINING).should().dependOnClassesThat().resideInAnyPackage(INGEST, INFERENCE, CLI));
+    check(noClasses().that().resideInAPackage(TRAINING).should().dependOnClassesThat().resideInAnyPackage(INGEST, INFERENCE, VIEWER, CLI));
+  }
+
+  @Test
+  void theViewerImportsNoOtherServiceNorTheModelContract() {
+    // it sees what any Kafka consumer sees: the topics and their schemas
+    check(noClasses().that().resideInAPackage(VIEWER).should().dependOnClassesThat()
+        .resideInAnyPackage(INGEST, INFERENCE, TRAINING, MODEL, CLI));
+  }
+
+  @Test
+  void theOperationsEndpointKnowsNoService() {
+    check(noClasses().that().resideInAPackage(OPS).should().dependOnClassesThat()
+        .resideInAnyPackage(SCHEMAS, MODEL, INGEST, INFERENCE, TRAINING, VIEWER, CLI, BROKER));
   }
 
   @Test
