@@ -99,7 +99,7 @@ final class InferCommand implements Callable<Integer> {
   int topK;
 
   @Option(names = "--attention-map", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Put the coarse attention map (14x14, 8-bit, about 230 bytes) into every event, for the viewer's heat map"
+      description = "Put the coarse attention map (14x14, 8-bit, 226 bytes) into every event, for the viewer's heat map"
           + " (default: on; --no-attention-map leaves it out).")
   boolean attentionMap;
 

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * What the viewer remembers, bounded: per camera the latest frame and its last events, for at
  * most a fixed number of cameras (the one seen longest ago is forgotten first). Frames of a
- * camera are let through at most at a fixed rate; what a new page needs is {@link #snapshot}.
+ * camera are let through at most at a fixed rate on average (bursts of two); what a new page
+ * needs is {@link #snapshot}.
  */
 public final class CameraBoard {
 
@@ -22,7 +23,10 @@ public final class CameraBoard {
 
   private static final class Camera {
     FrameView frame;
-    long lastPushNanos = Long.MIN_VALUE;
+    long lastFrameNanos = Long.MIN_VALUE;
+    // a token bucket: time earned at the cap's rate, spent one interval per frame passed, holding
+    // at most two, so that frames arriving at the cap's own rate with jitter are not thinned out
+    long budgetNanos;
     final Deque<EventView> events = new ArrayDeque<>();
   }
 
@@ -40,11 +44,14 @@ public final class CameraBoard {
   /** Keeps the frame; returns it for the pages unless the camera's rate cap says skip it. */
   public synchronized Optional<FrameView> frame(Frame frame, long nowNanos) {
     Camera camera = camera(frame.getCameraId());
-    if (camera.lastPushNanos != Long.MIN_VALUE && nowNanos - camera.lastPushNanos < frameIntervalNanos) {
+    camera.budgetNanos = camera.lastFrameNanos == Long.MIN_VALUE ? frameIntervalNanos
+        : Math.min(2 * frameIntervalNanos, camera.budgetNanos + (nowNanos - camera.lastFrameNanos));
+    camera.lastFrameNanos = nowNanos;
+    if (camera.budgetNanos < frameIntervalNanos) {
       return Optional.empty();
     }
+    camera.budgetNanos -= frameIntervalNanos;
     camera.frame = FrameView.of(frame);
-    camera.lastPushNanos = nowNanos;
     return Optional.of(camera.frame);
   }
 

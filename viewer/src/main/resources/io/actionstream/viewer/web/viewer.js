@@ -9,6 +9,8 @@ const template = document.getElementById('tile');
 const filterCamera = document.getElementById('filter-camera');
 const filterLabel = document.getElementById('filter-label');
 const tiles = new Map();
+// counts for whoever measures the page (the viewer's load benchmark reads them)
+window.actionstreamStats = { frames: 0, events: 0 };
 
 function setStatus(state, text) {
   statusBadge.dataset.state = state;
@@ -30,6 +32,7 @@ function tile(camera) {
 }
 
 function onFrame(frame) {
+  window.actionstreamStats.frames++;
   const t = tile(frame.camera);
   t.frame = frame;
   const img = t.element.querySelector('.frame');
@@ -39,6 +42,7 @@ function onFrame(frame) {
 }
 
 function onEvent(event) {
+  window.actionstreamStats.events++;
   const t = tile(event.camera);
   t.events.push(event);
   if (t.events.length > 50) t.events.shift();

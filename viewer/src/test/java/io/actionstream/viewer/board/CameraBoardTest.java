@@ -29,6 +29,23 @@ class CameraBoardTest {
   }
 
   @Test
+  void framesAtTheCapsOwnRateWithJitterAllPassButAFloodIsHeldToTheCap() {
+    CameraBoard board = new CameraBoard(5, SECOND / 8, 10);
+    int passed = 0;
+    long t = 0;
+    for (int i = 0; i < 80; i++) {
+      t += i % 2 == 0 ? SECOND / 10 : SECOND * 3 / 20; // 8 fps on average, alternating 100 and 150 ms
+      passed += board.frame(frame("gate", i), t).isPresent() ? 1 : 0;
+    }
+    assertThat(passed).as("of 80 frames at 8 fps with jitter, capped at 8 fps").isGreaterThanOrEqualTo(79);
+    int flood = 0;
+    for (int i = 0; i < 100; i++) {
+      flood += board.frame(frame("yard", i), i * SECOND / 100).isPresent() ? 1 : 0; // 100 fps for 1 s
+    }
+    assertThat(flood).as("of 100 frames in 1 s, capped at 8 fps").isBetween(8, 10);
+  }
+
+  @Test
   void eachCameraKeepsItsLastEventsOnlyAndTheCameraSeenLongestAgoIsForgotten() {
     CameraBoard board = new CameraBoard(3, 0, 2);
     for (int i = 0; i < 10; i++) {
