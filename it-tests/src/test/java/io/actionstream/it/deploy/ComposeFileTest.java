@@ -28,7 +28,8 @@ class ComposeFileTest {
     Tool compose = Tool.require("docker-compose", "docker-compose");
     Tool.Run check = compose.run(DOCKER, "-f", "compose.yaml", "config", "-q");
     assertThat(check.exitCode()).as("docker-compose config -q:%n%s", check.output()).isZero();
-    Tool.Run all = compose.run(DOCKER, "-f", "compose.yaml", "--profile", "gpu", "--profile", "training", "config");
+    Tool.Run all = compose.run(DOCKER, "-f", "compose.yaml", "--profile", "gpu", "--profile", "training", "--profile", "viewer",
+        "config");
     assertThat(all.exitCode()).as(all.output()).isZero();
     services = new ObjectMapper(new YAMLFactory()).readTree(all.output()).path("services");
   }
@@ -64,7 +65,8 @@ class ComposeFileTest {
         DeployedCommand.parse(health.subList(2, health.size()), Map.of());
       }
     });
-    assertThat(checked).containsExactlyInAnyOrder("ingest=ingest", "inference=infer", "inference-gpu=infer", "trainer=train");
+    assertThat(checked).containsExactlyInAnyOrder("ingest=ingest", "inference=infer", "inference-gpu=infer", "trainer=train",
+        "viewer=view");
   }
 
   @Test
@@ -89,6 +91,14 @@ class ComposeFileTest {
     assertThat(strings(services.path("grafana").path("volumes")))
         .anyMatch(v -> v.endsWith("/docker/grafana/provisioning:/etc/grafana/provisioning:ro"))
         .anyMatch(v -> v.endsWith("/docker/grafana/dashboards:/var/lib/grafana/dashboards:ro"));
+  }
+
+  @Test
+  void theViewerServesBeyondLoopbackOnlyWithATokenAndIsPublishedOnTheHostsLoopback() {
+    JsonNode viewer = services.path("viewer");
+    assertThat(strings(viewer.path("command"))).containsSequence("--bind", "0.0.0.0");
+    assertThat(viewer.path("environment").has("ACTIONSTREAM_VIEWER_TOKEN")).isTrue();
+    assertThat(viewer.path("ports").toString()).contains("127.0.0.1").contains("9403");
   }
 
   @Test

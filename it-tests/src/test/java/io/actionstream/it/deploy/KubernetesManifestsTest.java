@@ -59,7 +59,7 @@ class KubernetesManifestsTest {
   @MethodSource("overlays")
   void everyPodRunsAsNonRootWithAReadOnlyRootFilesystemLimitsAndNoPrivileges(String name) {
     Map<String, PodTemplateSpec> pods = pods(overlay(name));
-    assertThat(pods).containsOnlyKeys("actionstream-inference", "actionstream-ingest", "actionstream-training");
+    assertThat(pods).containsOnlyKeys("actionstream-inference", "actionstream-ingest", "actionstream-training", "actionstream-viewer");
     pods.forEach((workload, pod) -> {
       assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).as("%s runs as non-root", workload).isTrue();
       assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).as(workload).isPositive();
@@ -81,7 +81,7 @@ class KubernetesManifestsTest {
   @MethodSource("overlays")
   void servicesHaveStartupLivenessAndReadinessProbesOnTheirScrapedOpsPort(String name) {
     Map<String, PodTemplateSpec> pods = pods(overlay(name));
-    for (String workload : List.of("actionstream-inference", "actionstream-ingest")) {
+    for (String workload : List.of("actionstream-inference", "actionstream-ingest", "actionstream-viewer")) {
       PodTemplateSpec pod = pods.get(workload);
       Container c = pod.getSpec().getContainers().get(0);
       assertThat(path(c.getStartupProbe())).as(workload).isEqualTo("/health/live");
@@ -92,7 +92,8 @@ class KubernetesManifestsTest {
           .containsEntry("prometheus.io/scrape", "true")
           .containsEntry("prometheus.io/port", Integer.toString(opsPort))
           .containsEntry("prometheus.io/path", "/metrics");
-      assertThat(c.getArgs()).as(workload).contains("--metrics-port=" + opsPort);
+      // the services' operations port, or the viewer's one port (page, metrics and probes)
+      assertThat(c.getArgs()).as(workload).containsAnyOf("--metrics-port=" + opsPort, "--port=" + opsPort);
     }
   }
 
@@ -107,7 +108,8 @@ class KubernetesManifestsTest {
       DeployedCommand.parse(c.getArgs(), env);
       for (EnvVar var : c.getEnv()) {
         if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
-          assertThat(var.getValueFrom().getSecretKeyRef().getName()).as("%s %s", workload, var.getName()).isEqualTo("actionstream-kafka");
+          assertThat(var.getValueFrom().getSecretKeyRef().getName()).as("%s %s", workload, var.getName())
+              .isIn("actionstream-kafka", "actionstream-viewer");
         }
         assertThat(String.valueOf(var.getValue()).toLowerCase()).as("%s %s holds no credential", workload, var.getName())
             .doesNotContain("password").doesNotContain("secret");
@@ -188,6 +190,14 @@ class KubernetesManifestsTest {
         .noneMatch(a -> a.startsWith("--application-id"));
     Keda.TriggerAuthentication auth = m.one(Keda.TriggerAuthentication.class, trigger.authenticationRef().name());
     assertThat(auth.spec().secretTargetRef()).allMatch(ref -> ref.name().equals("actionstream-kafka"));
+  }
+
+  @Test
+  void theViewerServesBeyondLoopbackWithItsTokenFromASecret() {
+    Container c = cpu.one(Deployment.class, "actionstream-viewer").getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getArgs()).contains("--bind=0.0.0.0");
+    assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("ACTIONSTREAM_VIEWER_TOKEN")
+        && e.getValueFrom().getSecretKeyRef().getName().equals("actionstream-viewer"));
   }
 
   @Test

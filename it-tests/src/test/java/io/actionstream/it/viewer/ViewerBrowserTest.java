@@ -231,7 +231,7 @@ class ViewerBrowserTest {
     try (ViewerService open = ViewerService.start(ViewerConfig.defaults(kafka).withHost("0.0.0.0").withPort(0).withToken(token))) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + open.port();
-      for (String path : List.of("/", "/index.html", "/viewer.js", "/stream", "/metrics")) {
+      for (String path : List.of("/", "/index.html", "/viewer.js", "/viewer.css", "/stream")) {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
             .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("%s without the token", path).isEqualTo(401);
@@ -239,6 +239,9 @@ class ViewerBrowserTest {
             HttpResponse.BodyHandlers.ofString());
         assertThat(wrong.statusCode()).as("%s with a wrong token", path).isEqualTo(401);
       }
+      HttpResponse<String> probe = http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(probe.statusCode()).as("probes answer without the token").isEqualTo(200);
       HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/?token=" + token)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);

@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * stream of updates at {@code /stream} (server-sent events), {@code /metrics}, and the probes.
  * With a token, every request must carry it, as {@code Authorization: Bearer TOKEN} or
  * {@code ?token=TOKEN}, which the answer then sets as an HttpOnly cookie for the page's scripts and
- * stream (browsers' EventSource cannot set headers); without, the answer is 401.
+ * stream (browsers' EventSource cannot set headers); without, the answer is 401. The probes
+ * ({@code /health/live}, {@code /health/ready}) and {@code /metrics} answer without it: they show
+ * counts, never a camera id or a frame.
  */
 public final class PageServer implements AutoCloseable {
 
@@ -51,6 +53,9 @@ public final class PageServer implements AutoCloseable {
   }
 
   private static void authorize(Context ctx, String token) {
+    if (ctx.path().startsWith("/health/") || ctx.path().equals("/metrics")) {
+      return; // probes and scrapes carry no token; they show counts, never a camera or a frame
+    }
     String header = ctx.header("Authorization");
     String query = ctx.queryParam("token");
     String given = header != null && header.startsWith("Bearer ") ? header.substring(7) : query != null ? query : ctx.cookie(COOKIE);
