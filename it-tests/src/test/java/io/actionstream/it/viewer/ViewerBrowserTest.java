@@ -255,38 +255,36 @@ class ViewerBrowserTest {
     }
   }
 
-  private static ActionEvent eventById(String id) throws Exception {
-    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-      consumer.subscribe(List.of("action-events"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
-          ActionEvent event = ActionEvent.parseFrom(record.value());
-          if (event.getEventId().equals(id)) {
-            return event;
-          }
-        }
-      }
-    }
-    throw new AssertionError("event " + id + " is not on the topic");
+  private static ActionEvent eventById(String id) {
+    return first("action-events", ActionEvent::parseFrom, e -> e.getEventId().equals(id), "event " + id);
   }
 
   private static Frame aFrameOf(String camera) {
+    return first("frames", Frame::parseFrom, f -> f.getCameraId().equals(camera), "a frame of " + camera);
+  }
+
+  /** The first committed record of {@code topic} that parses into what {@code wanted} accepts. */
+  private static <T> T first(String topic, Parser<T> parser, java.util.function.Predicate<T> wanted, String what) {
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-      consumer.subscribe(List.of("frames"));
+      consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
-          Frame frame = Frame.parseFrom(record.value());
-          if (frame.getCameraId().equals(camera)) {
-            return frame;
+          T value = parser.parse(record.value());
+          if (wanted.test(value)) {
+            return value;
           }
         }
       }
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
     }
-    throw new AssertionError("no frame of " + camera);
+    throw new AssertionError(what + " is not on " + topic);
+  }
+
+  @FunctionalInterface
+  private interface Parser<T> {
+    T parse(byte[] bytes) throws com.google.protobuf.InvalidProtocolBufferException;
   }
 
   private static KafkaConsumer<String, byte[]> consumer() {
