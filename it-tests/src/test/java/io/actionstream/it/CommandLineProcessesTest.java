@@ -59,10 +59,16 @@ class CommandLineProcessesTest {
   }
 
   @Test
-  void theDemoRunsTheWholeSystemAndPrintsALinePerClipWithTheTrueClass() throws Exception {
+  void theDemoRunsTheWholeSystemServesTheLivePageAndPrintsALinePerClipWithTheTrueClass() throws Exception {
     Path home = Path.of(System.getProperty("actionstream.shipped.model")).getParent().getParent().getParent();
     try (ChildJvm demo = ChildJvm.startIn(home, "demo", "--duration", "25s", "--ingest-metrics-port", "0",
-        "--inference-metrics-port", "0")) {
+        "--inference-metrics-port", "0", "--viewer-port", "0")) {
+      String page = demo.awaitLine("Live page: http://localhost:", Duration.ofSeconds(90));
+      java.net.URI url = java.net.URI.create(page.replaceAll("^Live page: (\\S+).*$", "$1"));
+      var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(url).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as("the demo's live page at %s", url).isEqualTo(200);
+      assertThat(answer.body()).contains("<title>actionstream");
       String first = demo.awaitLine("Kafka at ", Duration.ofSeconds(90));
       assertThat(first).contains("metrics at http://localhost:");
       List<String> events = new java.util.ArrayList<>();
