@@ -43,7 +43,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -182,6 +184,44 @@ class ViewerBrowserTest {
 
   @Test
   @Order(2)
+  void filtersHideOtherCamerasAndAClickEnlargesACameraWithItsHistory() throws Exception {
+    browser.get("http://127.0.0.1:" + port + "/");
+    awaitTrue("two tiles with events", () -> (Boolean) browser.executeScript(
+        "return [...document.querySelectorAll('.tile')].filter(t => t.dataset.eventId).length === 2;"));
+    browser.findElement(By.id("filter-camera")).sendKeys("yar");
+    assertThat(visibleCameras()).containsExactly("yard");
+    browser.findElement(By.id("filter-camera")).clear();
+    browser.executeScript("document.getElementById('filter-camera').dispatchEvent(new Event('input'));");
+    String label = (String) browser.executeScript("return document.querySelector('.tile[data-camera=\"gate\"]').dataset.topLabel;");
+    browser.findElement(By.id("filter-label")).sendKeys("no-such-label");
+    assertThat(visibleCameras()).isEmpty();
+    browser.findElement(By.id("filter-label")).clear();
+    browser.findElement(By.id("filter-label")).sendKeys(label);
+    // at one instant (a new event may change a tile's label at any time): shown exactly when its label matches
+    assertThat((Boolean) browser.executeScript("const f = arguments[0].toLowerCase();"
+        + "return [...document.querySelectorAll('.tile')].every(t =>"
+        + " t.classList.contains('hidden') === !(t.dataset.topLabel || '').toLowerCase().includes(f));", label)).isTrue();
+    browser.findElement(By.id("filter-label")).clear();
+    browser.executeScript("document.getElementById('filter-label').dispatchEvent(new Event('input'));");
+
+    browser.findElement(By.cssSelector(".tile[data-camera='gate']")).click();
+    WebElement gate = browser.findElement(By.cssSelector(".tile[data-camera='gate']"));
+    assertThat(gate.getAttribute("class")).contains("enlarged");
+    assertThat(gate.findElement(By.cssSelector(".history")).isDisplayed()).isTrue();
+    assertThat(gate.findElements(By.cssSelector(".history li"))).isNotEmpty();
+    assertThat(gate.findElement(By.cssSelector(".history li")).getText()).contains("frames ");
+    gate.click();
+    assertThat(gate.getAttribute("class")).doesNotContain("enlarged");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> visibleCameras() {
+    return (List<String>) browser.executeScript(
+        "return [...document.querySelectorAll('.tile')].filter(t => !t.classList.contains('hidden')).map(t => t.dataset.camera);");
+  }
+
+  @Test
+  @Order(3)
   void aHostileCameraIdIsShownAsTextAndRunsNothing() throws Exception {
     browser.get("http://127.0.0.1:" + port + "/");
     awaitTrue("the page is live", () -> "live".equals(text("#status")));
@@ -208,7 +248,7 @@ class ViewerBrowserTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void thePageSaysWhenTheViewerIsGoneAndRecoversWhenItIsBack() throws Exception {
     browser.get("http://127.0.0.1:" + port + "/");
     awaitTrue("the page is live", () -> "live".equals(text("#status")));
@@ -223,7 +263,7 @@ class ViewerBrowserTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void offLoopbackEveryRequestNeedsTheTokenAndStartingWithoutOneIsRefused() throws Exception {
     assertThatThrownBy(() -> ViewerService.start(ViewerConfig.defaults(kafka).withHost("0.0.0.0").withPort(0)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--token");
