@@ -42,33 +42,29 @@ public final class ViewerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ViewerService.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final ViewerConfig config;
+  private final CameraBoard board;
+  private final PageClients clients;
+  private final Counter skipped;
+  // written on the follower thread only: a consumer is not for two threads
+  private final AtomicReference<Double> lag = new AtomicReference<>(0.0);
   private final KafkaConsumer<String, byte[]> consumer;
   private final Thread follower;
   private final PageServer server;
   private volatile boolean stopping;
 
-  private ViewerService(KafkaConsumer<String, byte[]> consumer, Thread follower, PageServer server) {
-    this.consumer = consumer;
-    this.follower = follower;
-    this.server = server;
-  }
-
-  public static ViewerService start(ViewerConfig config) {
-    config.validate();
-    CameraBoard board = new CameraBoard(config.history(), config.frameInterval().toNanos(), config.maxCameras());
-    PageClients clients = new PageClients();
-    PrometheusRegistry registry = new PrometheusRegistry();
-    Counter skipped = Counter.builder().name("actionstream_viewer_records_skipped_total")
+  private ViewerService(ViewerConfig config, PrometheusRegistry registry) {
+    this.config = config;
+    this.board = new CameraBoard(config.history(), config.frameInterval().toNanos(), config.maxCameras());
+    this.clients = new PageClients();
+    this.skipped = Counter.builder().name("actionstream_viewer_records_skipped_total")
         .help("Records of the topics that are not a frame or an event").register(registry);
-
     Map<String, Object> props = new HashMap<>(config.kafka());
     props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "actionstream-viewer-" + UUID.randomUUID());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    // read on the follower thread only: a consumer is not for two threads
-    AtomicReference<Double> lag = new AtomicReference<>(0.0);
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     GaugeWithCallback.builder().name("actionstream_viewer_consumer_lag_records")
         .help("The viewer's consumer: most records behind the end of a partition (its records-lag-max)")
         .callback(cb -> cb.call(lag.get())).register(registry);
@@ -78,20 +74,27 @@ public final class ViewerService implements AutoCloseable {
         .register(registry);
     GaugeWithCallback.builder().name("actionstream_viewer_dropped_messages").help("Updates a slow page missed")
         .callback(cb -> cb.call(clients.dropped())).register(registry);
-
-    PageServer server = PageServer.start(config.host(), config.port(), config.token(), clients, () -> snapshot(board), registry);
-    ViewerService[] self = new ViewerService[1];
-    Thread follower = new Thread(() -> self[0].follow(config, board, clients, skipped, lag), "viewer-follower");
-    self[0] = new ViewerService(consumer, follower, server);
+    try {
+      this.server = PageServer.start(config.host(), config.port(), config.token(), clients, this::snapshot, registry);
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+    this.follower = new Thread(this::follow, "viewer-follower");
     follower.setDaemon(true);
-    follower.start();
-    log.info("Viewer at http://{}:{}/{} following '{}' and '{}' at {}", config.host().contains(":") ? "[" + config.host() + "]"
-        : config.host(), server.port(), config.token() != null ? "?token=..." : "", config.framesTopic(), config.eventsTopic(),
-        config.kafka().get("bootstrap.servers"));
-    return self[0];
   }
 
-  private void follow(ViewerConfig config, CameraBoard board, PageClients clients, Counter skipped, AtomicReference<Double> lag) {
+  public static ViewerService start(ViewerConfig config) {
+    config.validate();
+    ViewerService viewer = new ViewerService(config, new PrometheusRegistry());
+    viewer.follower.start();
+    log.info("Viewer at http://{}:{}/{} following '{}' and '{}' at {}", config.host().contains(":") ? "[" + config.host() + "]"
+        : config.host(), viewer.port(), config.token() != null ? "?token=..." : "", config.framesTopic(), config.eventsTopic(),
+        config.kafka().get("bootstrap.servers"));
+    return viewer;
+  }
+
+  private void follow() {
     try {
       consumer.subscribe(List.of(config.framesTopic(), config.eventsTopic()), new ConsumerRebalanceListener() {
         @Override
@@ -127,7 +130,7 @@ public final class ViewerService implements AutoCloseable {
     }
   }
 
-  private static List<Message> snapshot(CameraBoard board) {
+  private List<Message> snapshot() {
     List<Message> messages = new ArrayList<>();
     board.snapshot().forEach((camera, view) -> {
       if (view.frame() != null) {

@@ -70,8 +70,8 @@ public final class EventFactory {
       event.setAttentionMap(AttentionMap.newBuilder().setWidth(spec.mapWidth()).setHeight(spec.mapHeight())
           .setValues(ByteString.copyFrom(AttentionBoxes.quantize(mean, max))).setMaxValue(max)
           // the map spans the model's input; unclamped, so a viewer can place it exactly
-          .setXMin((float) geometry.bx()).setYMin((float) geometry.by())
-          .setXMax((float) (geometry.ax() * spec.width() + geometry.bx())).setYMax((float) (geometry.ay() * spec.height() + geometry.by())));
+          .setXMin((float) geometry.xUnclamped(0)).setYMin((float) geometry.yUnclamped(0))
+          .setXMax((float) geometry.xUnclamped(spec.width())).setYMax((float) geometry.yUnclamped(spec.height())));
     }
     event.setModel(ModelRef.newBuilder().setName(spec.name()).setVersion(spec.version()).setExecutionProvider(inference.provider()));
     event.setTimings(Timings.newBuilder()

@@ -9,11 +9,21 @@ package io.actionstream.model.clip;
 public record FrameGeometry(double ax, double bx, double ay, double by) {
 
   public double x(double modelX) {
-    return clamp(ax * modelX + bx);
+    return clamp(xUnclamped(modelX));
   }
 
   public double y(double modelY) {
-    return clamp(ay * modelY + by);
+    return clamp(yUnclamped(modelY));
+  }
+
+  /** As {@link #x}, but beyond [0, 1] where the model's input covers the ingest's padding. */
+  public double xUnclamped(double modelX) {
+    return ax * modelX + bx;
+  }
+
+  /** As {@link #y}, but beyond [0, 1] where the model's input covers the ingest's padding. */
+  public double yUnclamped(double modelY) {
+    return ay * modelY + by;
   }
 
   /** The model-input x of a normalized source x: the inverse of {@link #x}, not clamped. */
