@@ -13,16 +13,17 @@ import org.slf4j.LoggerFactory;
 /**
  * How serving turns a camera's frames into a clip tensor, with the shared {@link
  * ClipPreprocessor}: each frame is prepared (resized and cropped for the model) when it arrives,
- * decoded once by validation, and waits in memory by frame key; a complete clip only normalizes
- * its frames' pixels into the tensor. Kept in memory only: after a restart or a rebalance the
- * frames come back from the changelogged store without their pixels and are decoded again when
- * their clip is complete. One instance per stream task (it reuses the preprocessor's buffers).
+ * decoded once by validation, and waits in memory by frame key with its message, so that a
+ * complete clip neither reads its frames back from the store nor decodes them, and only
+ * normalizes their pixels into the tensor. Kept in memory only: after a restart or a rebalance
+ * the frames come back from the changelogged store without their pixels and are decoded again
+ * when their clip is complete. One instance per stream task (it reuses the preprocessor's buffers).
  */
 public final class PreparedFrames implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PreparedFrames.class);
 
-  private record Entry(ModelSpec spec, byte[] pixels) {}
+  private record Entry(ModelSpec spec, Frame frame, byte[] pixels) {}
 
   private final Map<String, Entry> entries = new HashMap<>();
   private final ClipPreprocessor preprocessor = new ClipPreprocessor();
@@ -30,7 +31,7 @@ public final class PreparedFrames implements AutoCloseable {
   /** Prepares an arriving frame for {@code spec}; on failure its clip decodes it again later. */
   public void arrived(String key, DecodedFrame decoded, ModelSpec spec) {
     try {
-      put(key, spec, preprocessor.prepare(decoded.image(), decoded.frame(), spec));
+      put(key, spec, decoded.frame(), preprocessor.prepare(decoded.image(), decoded.frame(), spec));
     } catch (RuntimeException e) {
       log.warn("Frame {} of camera '{}' could not be prepared on arrival ({}); its clip will decode it again",
           decoded.frame().getSequenceNumber(), decoded.frame().getCameraId(), e.getMessage());
@@ -50,8 +51,14 @@ public final class PreparedFrames implements AutoCloseable {
     }
   }
 
-  public void put(String key, ModelSpec spec, byte[] pixels) {
-    entries.put(key, new Entry(spec, pixels));
+  public void put(String key, ModelSpec spec, Frame frame, byte[] pixels) {
+    entries.put(key, new Entry(spec, frame, pixels));
+  }
+
+  /** The frame prepared under {@code key}, or null when it is not in memory (read it from the store). */
+  public Frame frame(String key) {
+    Entry entry = entries.get(key);
+    return entry != null ? entry.frame() : null;
   }
 
   /** The frame's pixels if they were prepared for a model with the same input as {@code spec}; else null. */

@@ -62,7 +62,7 @@ public final class InferenceTopology {
     topology.addSink(CLIP_DEAD_LETTERS, topics.deadLetters(), Serdes.String().serializer(), ProtoSerde.of(Frame.parser()).serializer(),
         CLIPS);
     topology.addStateStore(store(STATE_STORE, CLIP_STATE), CLIPS);
-    topology.addStateStore(store(FRAME_STORE, ProtoSerde.of(Frame.parser())), CLIPS);
+    topology.addStateStore(store(FRAME_STORE, StoredFrame.SERDE), CLIPS);
     topology.addSink(EVENTS, topics.events(), Serdes.String().serializer(), ProtoSerde.of(ActionEvent.parser()).serializer(), CLIPS);
     return topology;
   }
