@@ -9,6 +9,7 @@ import io.actionstream.inference.swap.ReleaseWatcher;
 import io.actionstream.inference.topology.DlqReason;
 import io.actionstream.inference.topology.FrameValidator;
 import io.actionstream.inference.topology.InferenceTopology;
+import io.actionstream.inference.topology.KafkaFrameHistory;
 import io.actionstream.model.ModelRefusedException;
 import io.actionstream.model.RefusalReason;
 import io.actionstream.model.attention.AttentionBoxes;
@@ -62,6 +63,8 @@ public final class InferenceService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceService.class);
   private static final Duration STARTUP = Duration.ofSeconds(60);
+  /** Longest a restoring task reads its clips' frames back from the frames topic. */
+  private static final Duration FRAME_HISTORY_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
   private final ModelHolder models;
@@ -101,7 +104,7 @@ public final class InferenceService implements AutoCloseable {
     var topology = InferenceTopology.build(
         new InferenceTopology.Topics(config.framesTopic(), config.eventsTopic(), config.deadLetterTopic()),
         new InferenceTopology.Clipping(config.hop(), config.gapTolerance(), config.frameRateTolerance(), Duration.ofMillis(10)),
-        validator, models, scheduler, events, metrics);
+        validator, models, scheduler, events, metrics, new KafkaFrameHistory(config.kafka(), FRAME_HISTORY_TIMEOUT));
 
     Path temporary = null;
     Path stateDir = config.stateDir();

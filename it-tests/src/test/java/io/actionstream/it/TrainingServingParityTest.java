@@ -109,7 +109,7 @@ class TrainingServingParityTest {
         FrameValidator.Result result = validator.validate(frame.getCameraId(), frame.toByteArray());
         assertThat(result.valid()).as("frame %d: %s", frame.getSequenceNumber(), result.detail()).isTrue();
         String key = "cam/" + frame.getSequenceNumber();
-        try (DecodedFrame decoded = new DecodedFrame(result.frame(), frame.toByteArray(), result.image())) {
+        try (DecodedFrame decoded = new DecodedFrame(result.frame(), result.image())) {
           pixels.arrived(key, decoded, spec);
         }
         keys.add(key);

@@ -1,16 +1,21 @@
 package io.actionstream.cli.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * CPU time this JVM spent over an interval, split by the part of the inference path each thread
  * belongs to (told by its name). Read in-process from the JVM, so measuring takes no CPU from
- * what it measures. The JIT compilers and the garbage collector are not Java threads: they are
- * the process's total minus all Java threads.
+ * what it measures. The JIT compilers and the garbage collector are not Java threads: their CPU
+ * is read from {@code /proc/self/task} by the JVM's names for them (Linux; elsewhere they count
+ * as the rest of the JVM), and the rest of the JVM is the process's total minus all of these.
  */
 record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) {
 
@@ -20,7 +25,12 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
   static final String BATCHING = "batch gathering";
   static final String BROKER = "embedded broker";
   static final String OTHER = "other Java threads (consumers' background threads, metrics, this benchmark)";
-  static final String JVM = "JVM (JIT compilers, garbage collector)";
+  static final String JIT = "JVM: JIT compilers";
+  static final String GC = "JVM: garbage collector";
+  static final String JVM = "JVM: other (VM thread, safepoints, timers)";
+  private static final Path TASKS = Path.of("/proc/self/task");
+  /** Length of a clock tick of /proc's CPU times (USER_HZ, 100 on Linux). */
+  private static final long TICK_NANOS = 10_000_000L;
 
   CpuUse {
     nanosByPart = Map.copyOf(nanosByPart);
@@ -39,18 +49,63 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
         byPart.merge(part(info.getThreadName()), nanos, Long::sum);
       }
     }
+    nativeThreads().forEach((part, nanos) -> byPart.merge(part, nanos, Long::sum));
     long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     return new CpuUse(byPart, process, System.nanoTime());
+  }
+
+  /** CPU of the JVM's own JIT and GC threads so far, from /proc (empty where there is none). */
+  static Map<String, Long> nativeThreads() {
+    Map<String, Long> byPart = new LinkedHashMap<>();
+    if (!Files.isDirectory(TASKS)) {
+      return byPart;
+    }
+    try (Stream<Path> tasks = Files.list(TASKS)) {
+      tasks.forEach(task -> {
+        try {
+          String part = nativePart(Files.readString(task.resolve("comm")).strip());
+          if (part != null) {
+            String stat = Files.readString(task.resolve("stat"));
+            // fields after the name in parentheses (which may hold spaces): utime and stime are the 12th and 13th
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            byPart.merge(part, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS, Long::sum);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while it was read: its time is no longer reported anyway
+        }
+      });
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return byPart;
+  }
+
+  /** The part of a JVM-internal thread, by the name HotSpot gives it; null for any other thread. */
+  static String nativePart(String name) {
+    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+      return JIT;
+    }
+    if (name.startsWith("GC Thread#") || name.startsWith("G1 ") || name.startsWith("GC ")) {
+      return GC;
+    }
+    return null;
   }
 
   /** What was used between {@code earlier} and this; threads that ended in between are not counted. */
   CpuUse since(CpuUse earlier) {
     Map<String, Long> byPart = new LinkedHashMap<>();
     nanosByPart.forEach((part, nanos) -> byPart.put(part, Math.max(0, nanos - earlier.nanosByPart.getOrDefault(part, 0L))));
-    long javaThreads = byPart.values().stream().mapToLong(Long::longValue).sum();
+    long threads = byPart.values().stream().mapToLong(Long::longValue).sum();
     long process = processNanos - earlier.processNanos;
-    byPart.put(JVM, Math.max(0, process - javaThreads));
+    byPart.put(JVM, Math.max(0, process - threads));
     return new CpuUse(byPart, process, wallNanos - earlier.wallNanos);
+  }
+
+  /** This interval and {@code other} as one: CPU by part, process CPU and wall-clock time summed. */
+  CpuUse plus(CpuUse other) {
+    Map<String, Long> byPart = new LinkedHashMap<>(nanosByPart);
+    other.nanosByPart.forEach((part, nanos) -> byPart.merge(part, nanos, Long::sum));
+    return new CpuUse(byPart, processNanos + other.processNanos, wallNanos + other.wallNanos);
   }
 
   /** Cores' worth of CPU a part used over the interval. */

@@ -95,9 +95,14 @@ public final class InferenceBenchmark implements Callable<Integer> {
       description = "Extra Kafka Streams / client property for the inference, e.g. commit.interval.ms=200; repeatable.")
   Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
-  @Option(names = "--warmup-runs", defaultValue = "6",
+  @Option(names = "--warmup-runs", defaultValue = "5",
       description = "Unmeasured pipeline runs first, while the JIT compiles (default: ${DEFAULT-VALUE}).")
   int warmupRuns;
+
+  @Option(names = "--measured-runs", defaultValue = "3",
+      description = "Measured pipeline runs of (2), after the warm-up: clips/s is given as their mean and range, the CPU split "
+          + "over all of them, since one run's split moves by a tenth on a shared machine (default: ${DEFAULT-VALUE}).")
+  int measuredRuns;
 
   @Option(names = "--pipeline-only", description = "Measure (1) and (2) only, skipping the real-time runs.")
   boolean pipelineOnly;
@@ -158,11 +163,18 @@ public final class InferenceBenchmark implements Callable<Integer> {
       log.info("Warm-up run {} of {} of the pipeline (not measured)", i, warmupRuns);
       pipelineThroughput(modelFile, video);
     }
-    PipelineRun measured = pipelineThroughput(modelFile, video);
+    List<PipelineRun> runs = new ArrayList<>();
+    for (int i = 1; i <= Math.max(1, measuredRuns); i++) {
+      runs.add(pipelineThroughput(modelFile, video));
+    }
+    PipelineRun measured = PipelineRun.together(runs);
     double pipeline = measured.clipsPerSecond();
+    double slowest = runs.stream().mapToDouble(PipelineRun::clipsPerSecond).min().orElseThrow();
+    double fastest = runs.stream().mapToDouble(PipelineRun::clipsPerSecond).max().orElseThrow();
     report.add(String.format(Locale.ROOT,
-        "| inference pipeline via Kafka (%d cameras' %dx%d frames loaded, batch up to %d, %d stream threads) | %.1f | %.1f |",
-        pipelineCameras, frameSize, frameSize, maxBatch, threads(), pipeline, pipeline * gflops));
+        "| inference pipeline via Kafka (%d cameras' %dx%d frames loaded, batch up to %d, %d stream threads; %d measured run(s): "
+            + "%.1f-%.1f clips/s) | %.1f | %.1f |",
+        pipelineCameras, frameSize, frameSize, maxBatch, threads(), runs.size(), slowest, fastest, pipeline, pipeline * gflops));
     report.add("");
     report.add(String.format(Locale.ROOT, "Pipeline / bare ONNX Runtime at batch %d: %.2fx.", maxBatch, pipeline / bare[2]));
     report.add("");
@@ -285,7 +297,18 @@ public final class InferenceBenchmark implements Callable<Integer> {
   }
 
   /** Clips per second of a pipeline run, and where its CPU went from its first event to its last. */
-  record PipelineRun(double clipsPerSecond, CpuUse cpu) {}
+  record PipelineRun(double clipsPerSecond, CpuUse cpu) {
+    /** Several runs as one: their clips over their time together, their CPU summed. */
+    static PipelineRun together(List<PipelineRun> runs) {
+      CpuUse cpu = runs.get(0).cpu();
+      double clips = runs.get(0).clipsPerSecond() * cpu.wallNanos() / 1e9;
+      for (PipelineRun run : runs.subList(1, runs.size())) {
+        cpu = cpu.plus(run.cpu());
+        clips += run.clipsPerSecond() * run.cpu().wallNanos() / 1e9;
+      }
+      return new PipelineRun(clips / (cpu.wallNanos() / 1e9), cpu);
+    }
+  }
 
   /** Loads every camera's frames first, then times the inference from its first event to its last. */
   private PipelineRun pipelineThroughput(Path modelFile, Path video) throws Exception {
@@ -334,7 +357,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     lines.add("|---|---:|---:|");
     double perClip = 1000 / run.clipsPerSecond();
     for (String part : List.of(CpuUse.ONNX_RUNTIME, CpuUse.STREAM_THREADS, CpuUse.PRODUCERS, CpuUse.BROKER, CpuUse.BATCHING,
-        CpuUse.OTHER, CpuUse.JVM)) {
+        CpuUse.OTHER, CpuUse.JIT, CpuUse.GC, CpuUse.JVM)) {
       lines.add(String.format(Locale.ROOT, "| %s | %.2f | %.1f |", part, cpu.cores(part), cpu.cores(part) * perClip));
     }
     double network = cpu.cores(CpuUse.ONNX_RUNTIME) * perClip;

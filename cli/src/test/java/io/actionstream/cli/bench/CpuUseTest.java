@@ -23,6 +23,21 @@ class CpuUseTest {
   }
 
   @Test
+  void theJvmsOwnThreadsAreReadFromProcByTheirNames() {
+    assertThat(CpuUse.nativePart("C2 CompilerThre")).isEqualTo(CpuUse.JIT);
+    assertThat(CpuUse.nativePart("C1 CompilerThre")).isEqualTo(CpuUse.JIT);
+    assertThat(CpuUse.nativePart("GC Thread#1")).isEqualTo(CpuUse.GC);
+    assertThat(CpuUse.nativePart("G1 Conc#0")).isEqualTo(CpuUse.GC);
+    assertThat(CpuUse.nativePart("G1 Refine#0")).isEqualTo(CpuUse.GC);
+    assertThat(CpuUse.nativePart("VM Thread")).as("the rest of the JVM").isNull();
+    assertThat(CpuUse.nativePart("onnx-runtime-1")).as("a Java thread").isNull();
+    // this test JVM has compiled the test framework by now: more than a clock tick of JIT
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task")),
+        "no /proc here: the JIT and GC count as the rest of the JVM");
+    assertThat(CpuUse.nativeThreads().getOrDefault(CpuUse.JIT, 0L)).isPositive();
+  }
+
+  @Test
   void cpuBurntByAThreadIsCountedInItsPart() throws InterruptedException {
     CpuUse before = CpuUse.now();
     Thread burner = new Thread(() -> {
@@ -63,6 +78,18 @@ class CpuUseTest {
     // 0.8x of 100 clips/s on 2 cores leaves 25 ms per clip, 20 of them for ONNX Runtime
     assertThat(lines.get(lines.size() - 1)).contains("ONNX Runtime takes 20.0 ms", "everything else 20.0 ms",
         "at most 50 clips/s (0.50x of bare)", "within 5.0 ms per clip");
+  }
+
+  @Test
+  void severalRunsAreSplitAsOneOverTheirTimeTogether() {
+    // 1 s at 50 clips/s with ONNX Runtime on one core; 3 s at 10 clips/s with it on half a core
+    CpuUse fast = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 1_000_000_000L), 1_000_000_000L, 1_000_000_000L);
+    CpuUse slow = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 1_500_000_000L), 3_000_000_000L, 3_000_000_000L);
+    InferenceBenchmark.PipelineRun both = InferenceBenchmark.PipelineRun.together(
+        List.of(new InferenceBenchmark.PipelineRun(50, fast), new InferenceBenchmark.PipelineRun(10, slow)));
+    assertThat(both.clipsPerSecond()).as("80 clips in 4 s").isCloseTo(20, within(1e-9));
+    assertThat(both.cpu().cores(CpuUse.ONNX_RUNTIME)).as("2.5 s of CPU in 4 s").isCloseTo(0.625, within(1e-9));
+    assertThat(both.cpu().totalCores()).isCloseTo(1.0, within(1e-9));
   }
 
   @Test

@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the student on batches of clips gathered from every stream thread and task: the first
- * waiting clip opens a batch, which closes when it holds {@code maxBatch} clips or {@code maxWait}
- * has passed, so that a GPU is fed full batches while a quiet system still answers quickly.
- * Results come back as futures.
+ * Runs the student on batches of clips gathered from every stream thread and task, sized by the
+ * work waiting: on the CPU a batch takes its even share of the waiting clips (up to {@code
+ * maxBatch}) and runs at once; on a GPU the first waiting clip opens a batch, which closes when
+ * it holds {@code maxBatch} clips or {@code maxWait} has passed, so that the GPU is fed full
+ * batches while a quiet system still answers quickly. Results come back as futures.
  *
  * <p>Several workers (as many as the model runs batches at once, and at least two) take turns to
  * gather a batch, one at a time so batches fill, then run it while the next worker gathers: on
@@ -115,13 +116,34 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  /** Waits for a first clip, then for more until the batch is full or the wait is over; true on stop. */
+  /**
+   * Waits for a first clip, then gathers its batch; true on stop. When the model runs several
+   * batches at once (the CPU), a clip costs about the same in any batch, so waiting for a batch
+   * to fill would only delay it: the batch takes its share of the clips waiting now ({@link
+   * #share}) and runs. When it runs one at a time (a GPU), bigger batches are nearly free, so the
+   * batch waits up to {@code maxWait} to fill.
+   */
   private boolean gather(List<Request> requests) throws InterruptedException {
     Request first = queue.take();
     if (first == STOP) {
       return true;
     }
     requests.add(first);
+    int runs = models.current().parallelRuns();
+    if (runs > 1) {
+      int share = share(1 + queue.size(), runs, maxBatch);
+      while (requests.size() < share) {
+        Request next = queue.poll();
+        if (next == null) {
+          return false;
+        }
+        if (next == STOP) {
+          return true;
+        }
+        requests.add(next);
+      }
+      return false;
+    }
     long deadline = System.nanoTime() + maxWaitNanos;
     while (requests.size() < maxBatch) {
       long left = deadline - System.nanoTime();
@@ -135,6 +157,16 @@ public final class BatchScheduler implements AutoCloseable {
       requests.add(next);
     }
     return false;
+  }
+
+  /**
+   * The batch size for {@code waiting} clips shared by {@code runs} side-by-side runs: an even
+   * share, at most {@code maxBatch}. A burst of clips is spread over all cores at once instead of
+   * filling one batch after another (with 20 clips and batches of 8 on two cores, the last 4 ran
+   * alone on one core while the other stood idle); a lone clip runs at once, alone.
+   */
+  static int share(int waiting, int runs, int maxBatch) {
+    return Math.min(maxBatch, Math.max(1, (waiting + runs - 1) / runs));
   }
 
   /** Runs a batch in {@code batch} (or a bigger buffer when it is too small, which it returns). */

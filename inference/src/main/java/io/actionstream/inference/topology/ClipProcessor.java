@@ -27,8 +27,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -43,13 +44,16 @@ import org.slf4j.LoggerFactory;
  * waiting, and forwards their events once the network has answered (on a wall-clock
  * punctuation, or when the next frame arrives), in clip order per camera.
  *
- * <p>Two changelogged stores hold everything: {@code clip-state} (per camera: the clip being
- * filled and complete clips waiting for their event) and {@code clip-frames} (one entry per
- * frame). A clip leaves the state in the same transaction as its event, so a crash neither
- * loses an event (the clip is still in the restored state and is submitted again) nor
- * duplicates one (the event and the removal commit together). Besides the stores, each frame and
- * its prepared pixels wait in memory for its clip, so its JPEG is decoded only once, by
- * validation, and the stores are only read back after a restore.
+ * <p>Two changelogged stores hold what a restore needs: {@code clip-state} (per camera: the clip
+ * being filled and complete clips waiting for their event) and {@code clip-frame-offsets} (per
+ * frame still needed, its offset in the frames topic). The frames themselves, with their
+ * prepared pixels, wait in memory for their clip, so a JPEG is decoded once, by validation, and
+ * no frame is written to a changelog a second time (which doubled the broker's bytes); after a
+ * restore they are read back from the frames topic by offset ({@link FrameHistory}). A clip
+ * leaves the state in the same transaction as its event, so a crash neither loses an event (the
+ * clip is still in the restored state and is submitted again) nor duplicates one (the event and
+ * the removal commit together); the frames a restored state refers to are all before the
+ * committed input position, so the topic still has them unless retention removed them.
  */
 final class ClipProcessor implements Processor<String, Object, String, Message> {
 
@@ -71,15 +75,19 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   private final EventFactory events;
   private final InferenceMetrics metrics;
   private final Duration punctuation;
+  private final String framesTopic;
+  private final FrameHistory history;
+  private final FrameValidator validator;
   private final PreparedFrames prepared = new PreparedFrames();
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final Map<String, ClipState> live = new HashMap<>();
   private ProcessorContext<String, Message> context;
   private KeyValueStore<String, ClipState> states;
-  private KeyValueStore<String, StoredFrame> frames;
+  private KeyValueStore<String, Long> offsets;
 
   ClipProcessor(ClipAssembler assembler, int hop, double frameRateTolerance, ModelHolder models, BatchScheduler scheduler,
-      EventFactory events, InferenceMetrics metrics, Duration punctuation) {
+      EventFactory events, InferenceMetrics metrics, Duration punctuation, String framesTopic, FrameHistory history,
+      FrameValidator validator) {
     this.assembler = assembler;
     this.hop = hop;
     this.frameRateTolerance = frameRateTolerance;
@@ -88,23 +96,60 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
     this.events = events;
     this.metrics = metrics;
     this.punctuation = punctuation;
+    this.framesTopic = framesTopic;
+    this.history = history;
+    this.validator = validator;
   }
 
   @Override
   public void init(ProcessorContext<String, Message> context) {
     this.context = context;
     this.states = context.getStateStore(InferenceTopology.STATE_STORE);
-    this.frames = context.getStateStore(InferenceTopology.FRAME_STORE);
+    this.offsets = context.getStateStore(InferenceTopology.OFFSET_STORE);
     context.schedule(punctuation, PunctuationType.WALL_CLOCK_TIME, now -> drain());
-    // Clips restored with the state (after a crash or a rebalance) go to the network again.
+    // A state restored after a crash or a rebalance: its frames come back from the topic, and
+    // its complete clips go to the network again.
+    Map<String, ClipState> restored = new LinkedHashMap<>();
     try (KeyValueIterator<String, ClipState> all = states.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, ClipState> entry = all.next();
-        for (PendingClip clip : entry.value.ready()) {
-          submit(entry.key, clip);
+      all.forEachRemaining(entry -> restored.put(entry.key, entry.value));
+    }
+    if (restored.isEmpty()) {
+      return;
+    }
+    readBack(restored);
+    restored.forEach((camera, state) -> state.ready().forEach(clip -> submit(camera, clip)));
+  }
+
+  /** Reads the frames the restored states refer to back from the frames topic, into memory. */
+  private void readBack(Map<String, ClipState> restored) {
+    Map<Long, String> keysByOffset = new HashMap<>();
+    restored.forEach((camera, state) -> {
+      List<PendingClip> held = new ArrayList<>(state.ready());
+      held.add(new PendingClip(state.sessionId(), state.partial()));
+      for (PendingClip clip : held) {
+        for (long sequence : clip.sequences()) {
+          String key = frameKey(camera, clip.sessionId(), sequence);
+          Long offset = offsets.get(key);
+          if (offset != null) {
+            keysByOffset.put(offset, key);
+          }
         }
       }
-    }
+    });
+    TopicPartition partition = new TopicPartition(framesTopic, context.taskId().partition());
+    Map<Long, byte[]> records = history.read(partition, new TreeSet<>(keysByOffset.keySet()));
+    ModelSpec spec = models.current().spec();
+    records.forEach((offset, value) -> {
+      String key = keysByOffset.get(offset);
+      FrameValidator.Result result = validator.validate(key.substring(0, key.indexOf('\u0000')), value);
+      if (result.valid()) {
+        try (DecodedFrame decoded = new DecodedFrame(result.frame(), result.image())) {
+          prepared.arrived(key, decoded, spec);
+        }
+      }
+    });
+    log.info("Task {}: restored the clip state of {} camera(s); read back {} of their {} frames from {}", context.taskId(),
+        restored.size(), prepared.size(), keysByOffset.size(), partition);
   }
 
   @Override
@@ -140,7 +185,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
       }
     }
     String key = frameKey(camera, frame.getSessionId(), frame.getSequenceNumber());
-    frames.put(key, new StoredFrame(frame, decoded.encoded()));
+    offsets.put(key, context.recordMetadata().orElseThrow().offset());
     prepared.arrived(key, decoded, models.current().spec());
     forgetUnreferenced(camera, state, beforeSession, before);
     store(camera, state);
@@ -161,11 +206,8 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         String key = frameKey(camera, clip.sessionId(), sequence);
         Frame frame = prepared.frame(key);
         if (frame == null) {
-          StoredFrame stored = frames.get(key);
-          if (stored == null) {
-            throw new IllegalStateException("frame " + sequence + " is missing from the store");
-          }
-          frame = stored.frame();
+          throw new IllegalStateException("frame " + sequence + " is no longer in topic " + framesTopic
+              + " (its retention is shorter than a clip's restore needs?)");
         }
         clipFrames.add(frame);
         keys.add(key);
@@ -294,7 +336,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
     for (long sequence : sequences) {
       if (!state.references(session, sequence)) {
         String key = frameKey(camera, session, sequence);
-        frames.delete(key);
+        offsets.delete(key);
         prepared.remove(key);
       }
     }

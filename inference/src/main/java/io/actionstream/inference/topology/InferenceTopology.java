@@ -20,8 +20,8 @@ import org.apache.kafka.streams.state.Stores;
  * The inference topology:
  *
  * <pre>
- * frames --validate--+--(usable)--> clips [clip-state, clip-frames] --+--> action-events
- *                    |                                                 +--> frames-dlq (clips at the wrong frame rate)
+ * frames --validate--+--(usable)--> clips [clip-state, clip-frame-offsets] --+--> action-events
+ *                    |                                                        +--> frames-dlq (clips at the wrong frame rate)
  *                    +--(not)-----> frames-dlq (reason in a header)
  * </pre>
  *
@@ -38,7 +38,11 @@ public final class InferenceTopology {
   static final String CLIP_DEAD_LETTERS = "clip-dead-letters";
   static final String EVENTS = "events";
   public static final String STATE_STORE = "clip-state";
-  public static final String FRAME_STORE = "clip-frames";
+  /**
+   * Per frame still needed, its offset in the frames topic. Until 0.3 the store {@code
+   * clip-frames} held the frames themselves; its changelog is no longer read.
+   */
+  public static final String OFFSET_STORE = "clip-frame-offsets";
 
   /** Topic names of the topology. */
   public record Topics(String frames, String events, String deadLetters) {}
@@ -52,17 +56,18 @@ public final class InferenceTopology {
   private InferenceTopology() {}
 
   public static Topology build(Topics topics, Clipping clipping, FrameValidator validator, ModelHolder models,
-      BatchScheduler scheduler, EventFactory events, InferenceMetrics metrics) {
+      BatchScheduler scheduler, EventFactory events, InferenceMetrics metrics, FrameHistory history) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.frames());
     topology.addProcessor(VALIDATE, () -> new ValidationProcessor(validator, metrics), SOURCE);
     topology.addProcessor(CLIPS, () -> new ClipProcessor(new ClipAssembler(clipping.gapTolerance()), clipping.hop(),
-        clipping.frameRateTolerance(), models, scheduler, events, metrics, clipping.punctuation()), VALIDATE);
+        clipping.frameRateTolerance(), models, scheduler, events, metrics, clipping.punctuation(), topics.frames(), history, validator),
+        VALIDATE);
     topology.addSink(DEAD_LETTERS, topics.deadLetters(), Serdes.String().serializer(), (topic, value) -> (byte[]) value, VALIDATE);
     topology.addSink(CLIP_DEAD_LETTERS, topics.deadLetters(), Serdes.String().serializer(), ProtoSerde.of(Frame.parser()).serializer(),
         CLIPS);
     topology.addStateStore(store(STATE_STORE, CLIP_STATE), CLIPS);
-    topology.addStateStore(store(FRAME_STORE, StoredFrame.SERDE), CLIPS);
+    topology.addStateStore(store(OFFSET_STORE, Serdes.Long()), CLIPS);
     topology.addSink(EVENTS, topics.events(), Serdes.String().serializer(), ProtoSerde.of(ActionEvent.parser()).serializer(), CLIPS);
     return topology;
   }

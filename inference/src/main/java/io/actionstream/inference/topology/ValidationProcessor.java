@@ -34,7 +34,7 @@ final class ValidationProcessor implements Processor<String, byte[], String, Obj
     metrics.frameConsumed();
     FrameValidator.Result result = validator.validate(record.key(), record.value());
     if (result.valid()) {
-      context.forward(record.<Object>withValue(new DecodedFrame(result.frame(), record.value(), result.image())), InferenceTopology.CLIPS);
+      context.forward(record.<Object>withValue(new DecodedFrame(result.frame(), result.image())), InferenceTopology.CLIPS);
       return;
     }
     metrics.deadLettered(result.reason().label());

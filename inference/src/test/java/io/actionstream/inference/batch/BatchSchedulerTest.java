@@ -82,4 +82,27 @@ class BatchSchedulerTest {
       }
     }
   }
+
+  @Test
+  void aBurstIsSharedEvenlyBetweenTheRunsAndALoneClipRunsAlone() {
+    assertThat(BatchScheduler.share(1, 2, 8)).as("a lone clip").isEqualTo(1);
+    assertThat(BatchScheduler.share(20, 2, 8)).as("a burst larger than two batches").isEqualTo(8);
+    assertThat(BatchScheduler.share(12, 2, 8)).as("what is left of it: half each").isEqualTo(6);
+    assertThat(BatchScheduler.share(7, 2, 8)).isEqualTo(4);
+    assertThat(BatchScheduler.share(5, 1, 8)).as("one run takes all, up to the batch size").isEqualTo(5);
+    assertThat(BatchScheduler.share(3, 4, 8)).isEqualTo(1);
+  }
+
+  /** On the CPU (several runs side by side) a clip must not wait for others to fill its batch. */
+  @Test
+  void onTheCpuALoneClipIsNotHeldBackForItsBatchToFill() throws Exception {
+    try (ModelHolder models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx"));
+        BatchScheduler scheduler = new BatchScheduler(models, 8, Duration.ofSeconds(10), new InferenceMetrics(new PrometheusRegistry()))) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(models.current().parallelRuns() > 1,
+          "needs 2 or more cores: with one, the model runs one batch at a time and batches wait to fill");
+      ModelSpec spec = models.current().spec();
+      ClipInference answer = scheduler.submit(new ClipInput(List.of(), new float[spec.clipValues()], spec)).get(5, TimeUnit.SECONDS);
+      assertThat(answer.batchSize()).isEqualTo(1);
+    }
+  }
 }

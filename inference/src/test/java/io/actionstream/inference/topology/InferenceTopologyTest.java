@@ -60,7 +60,11 @@ class InferenceTopologyTest {
     var topology = InferenceTopology.build(new InferenceTopology.Topics("frames", "events", "dlq"),
         new InferenceTopology.Clipping(hop, 2, 0.25, Duration.ofMillis(10)),
         new FrameValidator(4096, Duration.ofMinutes(10), Clock.systemUTC()), models, scheduler,
-        new EventFactory(2, new AttentionBoxes(0.3, 3, 0.0), true), metrics);
+        new EventFactory(2, new AttentionBoxes(0.3, 3, 0.0), true), metrics,
+        (partition, offsets) -> {
+          // the test driver starts with empty stores: nothing is ever restored here
+          throw new AssertionError("frames read back from " + partition + " though no state was restored");
+        });
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
