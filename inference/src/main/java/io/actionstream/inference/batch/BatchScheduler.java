@@ -130,22 +130,9 @@ public final class BatchScheduler implements AutoCloseable {
     }
     requests.add(first);
     int runs = models.current().parallelRuns();
-    if (runs > 1) {
-      int share = share(1 + queue.size(), runs, maxBatch);
-      while (requests.size() < share) {
-        Request next = queue.poll();
-        if (next == null) {
-          return false;
-        }
-        if (next == STOP) {
-          return true;
-        }
-        requests.add(next);
-      }
-      return false;
-    }
-    long deadline = System.nanoTime() + maxWaitNanos;
-    while (requests.size() < maxBatch) {
+    int size = runs > 1 ? share(1 + queue.size(), runs, maxBatch) : maxBatch;
+    long deadline = System.nanoTime() + (runs > 1 ? 0 : maxWaitNanos);
+    while (requests.size() < size) {
       long left = deadline - System.nanoTime();
       Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
       if (next == null) {

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * decoded once by validation, and waits in memory by frame key with its message, so that a
  * complete clip neither reads its frames back from the store nor decodes them, and only
  * normalizes their pixels into the tensor. Kept in memory only: after a restart or a rebalance
- * the frames come back from the changelogged store without their pixels and are decoded again
- * when their clip is complete. One instance per stream task (it reuses the preprocessor's buffers).
+ * clip assembly reads the frames back from the frames topic and prepares them again. One
+ * instance per stream task (it reuses the preprocessor's buffers).
  */
 public final class PreparedFrames implements AutoCloseable {
 
@@ -55,7 +55,7 @@ public final class PreparedFrames implements AutoCloseable {
     entries.put(key, new Entry(spec, frame, pixels));
   }
 
-  /** The frame prepared under {@code key}, or null when it is not in memory (read it from the store). */
+  /** The frame prepared under {@code key}, or null when it is not in memory. */
   public Frame frame(String key) {
     Entry entry = entries.get(key);
     return entry != null ? entry.frame() : null;

@@ -343,9 +343,9 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   }
 
   /**
-   * A frame's key in the store: camera, session and the sequence number zero-padded to 20
-   * characters (as {@code String.format("%020d")} wrote it, so that stores written before restore
-   * under the same keys; formatting with a pattern took a tenth of the stream threads' CPU).
+   * A frame's key in the offsets store and in memory: camera, session and the sequence number
+   * zero-padded to 20 characters, so keys sort by sequence (the form {@code String.format("%020d")}
+   * gives, built by hand: formatting with a pattern took a tenth of the stream threads' CPU).
    */
   static String frameKey(String camera, String session, long sequence) {
     String digits = Long.toString(sequence);

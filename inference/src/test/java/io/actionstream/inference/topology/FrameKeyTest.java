@@ -6,7 +6,7 @@ import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
-/** Frame keys must stay what earlier versions wrote, or a restored store would not find its frames. */
+/** Frame keys must stay as they are: a restored offsets store is looked up by them, and they sort by sequence. */
 class FrameKeyTest {
 
   @Test
