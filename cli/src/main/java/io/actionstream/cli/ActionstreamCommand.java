@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
           + "events (infer), and a trainer distils a motion-aware student network (train)."
     },
     subcommands = {DemoCommand.class, BrokerCommand.class, IngestCommand.class, InferCommand.class, EventsCommand.class,
-      SynthCommand.class, TrainCommand.class, StudyCommand.class, BenchCommand.class, HealthCommand.class, ViewCommand.class},
+      SynthCommand.class, TrainCommand.class, QuantizeCommand.class, StudyCommand.class, BenchCommand.class, HealthCommand.class, ViewCommand.class},
     footer = {"", "Run 'actionstream COMMAND --help' for the options of a command."})
 public final class ActionstreamCommand implements Runnable {
 

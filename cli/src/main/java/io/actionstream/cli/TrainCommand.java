@@ -124,6 +124,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Threads for decoding and optical flow (default: the number of cores).")
   Integer threads;
 
+  @Option(names = "--int8",
+      description = "Also quantize the student to int8 (see 'actionstream quantize'); the int8 model is then the one written as "
+          + "NAME.onnx, gated and published (the fp32 one goes to NAME-fp32.onnx), unless it loses more than a point of validation top-1.")
+  boolean int8;
+
+  @Option(names = "--calibration-clips", defaultValue = "64", description = "With --int8: training clips that set the activation scales (default: ${DEFAULT-VALUE}).")
+  int calibrationClips;
+
   @Option(names = "--model-store", paramLabel = "DIR", description = "Publish to this model store folder, through the quality gate (default: export only).")
   Path modelStore;
 
@@ -173,6 +181,9 @@ final class TrainCommand implements Callable<Integer> {
     if (widths.length != 4) {
       throw new ParameterException(spec.commandLine(), "--widths needs four numbers, e.g. 16,32,64,128");
     }
+    if (int8 && calibrationClips < 1) {
+      throw new ParameterException(spec.commandLine(), "--calibration-clips must be at least 1, got " + calibrationClips);
+    }
     if (!(gateMargin >= 0 && gateMargin < 100)) {
       throw new ParameterException(spec.commandLine(), "--gate-margin must be at least 0 and below 100 points, got " + gateMargin);
     }
@@ -199,7 +210,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     return new TrainingPlan(data, split, work, output, modelName, frames, stride, size, cache, widths, method, flowBound,
-        validationShare, options, baselineOptions, threads != null ? threads : Runtime.getRuntime().availableProcessors(), gateMargin / 100, modelStore, kafka,
+        validationShare, options, baselineOptions, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+        int8 ? calibrationClips : 0, gateMargin / 100, modelStore, kafka,
         releaseTopic, "bin/actionstream " + String.join(" ", args));
   }
 }

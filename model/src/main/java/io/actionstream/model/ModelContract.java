@@ -28,6 +28,8 @@ public final class ModelContract {
   public static final String ATTENTION_KEY = "actionstream.attention";
   /** Metadata key: floating-point operations per clip, in billions (for benchmarks). */
   public static final String GFLOPS_KEY = "actionstream.gflops";
+  /** Metadata key: the convolutions' number format, a {@link Precision} label; absent means fp32. */
+  public static final String PRECISION_KEY = "actionstream.precision";
 
   /** Tensor layout of the input. */
   public static final String LAYOUT = "NCTHW";

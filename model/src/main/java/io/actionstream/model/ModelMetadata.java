@@ -39,6 +39,7 @@ public final class ModelMetadata {
       throw new IllegalStateException("cannot write model metadata: " + e.getMessage(), e);
     }
     metadata.put(ModelContract.GFLOPS_KEY, String.valueOf(spec.gflops()));
+    metadata.put(ModelContract.PRECISION_KEY, spec.precision().label());
     return metadata;
   }
 
@@ -50,7 +51,8 @@ public final class ModelMetadata {
       AttentionSpec attention = parse(require(metadata, ModelContract.ATTENTION_KEY), AttentionSpec.newBuilder(), ModelContract.ATTENTION_KEY);
       String gflops = metadata.getOrDefault(ModelContract.GFLOPS_KEY, "0");
       return new ModelSpec(require(metadata, ModelContract.MODEL_NAME_KEY), require(metadata, ModelContract.VERSION_KEY), labels, input,
-          attention, Double.parseDouble(gflops));
+          attention, Double.parseDouble(gflops),
+          Precision.of(metadata.getOrDefault(ModelContract.PRECISION_KEY, Precision.FP32.label())));
     } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
       throw new ModelRefusedException(RefusalReason.BAD_METADATA, "model metadata is not usable: " + e.getMessage(), e);
     }

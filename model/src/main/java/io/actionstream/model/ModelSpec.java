@@ -7,6 +7,7 @@ import io.actionstream.schemas.v1.InputSpec;
 import io.actionstream.schemas.v1.ResizeMode;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a student model is, as its ONNX metadata states it: name, version, labels in logit order,
@@ -24,6 +25,7 @@ public final class ModelSpec {
   private final InputSpec input;
   private final AttentionSpec attention;
   private final double gflops;
+  private final Precision precision;
   private final float[] mean;
   private final float[] std;
 
@@ -31,6 +33,15 @@ public final class ModelSpec {
    * @throws IllegalArgumentException naming what is wrong, when the spec is not usable
    */
   public ModelSpec(String name, String version, List<String> labels, InputSpec input, AttentionSpec attention, double gflops) {
+    this(name, version, labels, input, attention, gflops, Precision.FP32);
+  }
+
+  /**
+   * @throws IllegalArgumentException naming what is wrong, when the spec is not usable
+   */
+  public ModelSpec(String name, String version, List<String> labels, InputSpec input, AttentionSpec attention, double gflops,
+      Precision precision) {
+    this.precision = Objects.requireNonNull(precision, "precision");
     this.name = require(name, "model_name");
     this.version = require(version, "version");
     this.labels = List.copyOf(labels);
@@ -134,6 +145,15 @@ public final class ModelSpec {
     return gflops;
   }
 
+  public Precision precision() {
+    return precision;
+  }
+
+  /** This spec for the same network in another number format (same contract, same pixels). */
+  public ModelSpec withPrecision(Precision other) {
+    return new ModelSpec(name, version, labels, input, attention, gflops, other);
+  }
+
   public int frames() {
     return input.getFrames();
   }
@@ -204,18 +224,18 @@ public final class ModelSpec {
   @Override
   public boolean equals(Object other) {
     return other instanceof ModelSpec o && name.equals(o.name) && version.equals(o.version) && labels.equals(o.labels)
-        && input.equals(o.input) && attention.equals(o.attention) && Double.compare(gflops, o.gflops) == 0;
+        && input.equals(o.input) && attention.equals(o.attention) && Double.compare(gflops, o.gflops) == 0 && precision == o.precision;
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(name, version, labels, input, attention, gflops);
+    return Objects.hash(name, version, labels, input, attention, gflops, precision);
   }
 
   @Override
   public String toString() {
     return name + " " + version + " (" + labels.size() + " labels, input " + frames() + "x3x" + height() + "x" + width() + " at "
-        + fps() + " fps, attention " + mapFrames() + "x" + mapHeight() + "x" + mapWidth() + ")";
+        + fps() + " fps, attention " + mapFrames() + "x" + mapHeight() + "x" + mapWidth() + ", " + precision.label() + ")";
   }
 
   private static String require(String value, String what) {

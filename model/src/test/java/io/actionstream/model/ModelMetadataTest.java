@@ -23,7 +23,7 @@ class ModelMetadataTest {
   void everyFieldRoundTripsThroughTheMetadata() throws ModelRefusedException {
     Map<String, String> metadata = ModelMetadata.write(spec);
     assertThat(metadata).containsOnlyKeys(ModelContract.MODEL_NAME_KEY, ModelContract.VERSION_KEY, ModelContract.LABELS_KEY,
-        ModelContract.INPUT_KEY, ModelContract.ATTENTION_KEY, ModelContract.GFLOPS_KEY);
+        ModelContract.INPUT_KEY, ModelContract.ATTENTION_KEY, ModelContract.GFLOPS_KEY, ModelContract.PRECISION_KEY);
     ModelSpec read = ModelMetadata.read(metadata);
     assertThat(read).isEqualTo(spec);
     assertThat(read.input()).isEqualTo(spec.input());
@@ -46,13 +46,29 @@ class ModelMetadataTest {
     assertThat(read.mapHeight()).isEqualTo(14);
     assertThat(read.mapWidth()).isEqualTo(14);
     assertThat(read.gflops()).isEqualTo(1.25);
+    assertThat(read.precision()).isEqualTo(Precision.FP32);
     // the JSON is the InputSpec message's, so a ModelRelease's input_spec can carry the very same value
     assertThat(metadata.get(ModelContract.INPUT_KEY)).contains("\"resize_short_side\":128").contains("\"interpolation\":\"linear\"")
         .contains("\"frame_encoding\"");
   }
 
   @Test
+  void theNumberFormatRoundTripsAndAFileWithoutItIsFp32() throws ModelRefusedException {
+    ModelSpec int8 = spec.withPrecision(Precision.INT8);
+    Map<String, String> metadata = ModelMetadata.write(int8);
+    assertThat(metadata).containsEntry(ModelContract.PRECISION_KEY, "int8");
+    assertThat(ModelMetadata.read(metadata)).isEqualTo(int8).isNotEqualTo(spec);
+    assertThat(ModelMetadata.read(metadata).precision()).isEqualTo(Precision.INT8);
+
+    // every model exported before the key existed
+    Map<String, String> older = new LinkedHashMap<>(ModelMetadata.write(spec));
+    older.remove(ModelContract.PRECISION_KEY);
+    assertThat(ModelMetadata.read(older).precision()).isEqualTo(Precision.FP32);
+  }
+
+  @Test
   void eachKindOfBadMetadataIsRefusedWithItsReason() {
+    refused(m -> with(m, ModelContract.PRECISION_KEY, "fp16"), "precision 'fp16' is not one of [fp32, int8]");
     refused(m -> without(m, ModelContract.LABELS_KEY), "no actionstream.labels");
     refused(m -> without(m, ModelContract.MODEL_NAME_KEY), "no actionstream.model_name");
     refused(m -> with(m, ModelContract.LABELS_KEY, "[\"only\"]"), "fewer than two labels");

@@ -24,6 +24,8 @@ import io.actionstream.training.evaluation.ClipResult;
 import io.actionstream.training.evaluation.Localization;
 import io.actionstream.training.evaluation.ModelEvaluation;
 import io.actionstream.training.evaluation.ReversalConsistency;
+import io.actionstream.training.export.ExportException;
+import io.actionstream.training.export.Int8Export;
 import io.actionstream.training.export.OnnxExporter;
 import io.actionstream.training.export.ParityCheck;
 import io.actionstream.training.flow.FlowCache;
@@ -60,7 +62,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One training run from data to release: prepare the data (decode, optical flow), train the flow
  * teacher, the RGB baseline and the distilled RGB student with the same budget, evaluate all
- * three on the test split, export the student to ONNX and check parity, pass it through the
+ * three on the test split, export the student to ONNX and check parity (and, if asked, quantize it
+ * to int8 and check that against fp32), pass it through the
  * quality gate, publish it, and write the report.
  */
 public final class TrainingPipeline {
@@ -109,7 +112,21 @@ public final class TrainingPipeline {
       log.info("ONNX export: {} bytes, parity max |difference| {}", onnx.length, String.format(Locale.ROOT, "%.2g", parity.max()));
       Files.createDirectories(plan.output());
       Path onnxFile = plan.output().resolve(plan.modelName() + ".onnx");
-      Files.write(onnxFile, onnx);
+      Int8Export.Result int8 = null;
+      String int8Refusal = null;
+      byte[] served = onnx;
+      if (plan.int8CalibrationClips() > 0) {
+        try {
+          int8 = Int8Export.run(onnx, data, sampler, plan.int8CalibrationClips());
+          served = int8.onnx();
+          Files.write(plan.output().resolve(plan.modelName() + "-fp32.onnx"), onnx);
+        } catch (ExportException e) {
+          // the fp32 export passed its own checks: serve it rather than nothing
+          int8Refusal = e.getMessage();
+          log.warn("int8 refused, serving the fp32 model: {}", int8Refusal);
+        }
+      }
+      Files.write(onnxFile, served);
 
       GateDecision gate = null;
       ModelRelease release = null;
@@ -118,11 +135,11 @@ public final class TrainingPipeline {
         publication = "No model store given: the model was exported to `" + onnxFile.getFileName() + "` and not published.";
       } else {
         ModelStore store = new FileSystemModelStore(plan.modelStore());
-        gate = new QualityGate(store, data.validation(), plan.stride(), plan.gateMargin()).decide(onnx, store.current(plan.modelName()));
+        gate = new QualityGate(store, data.validation(), plan.stride(), plan.gateMargin()).decide(served, store.current(plan.modelName()));
         if (!gate.passed()) {
           publication = "Not published: the quality gate refused it.";
         } else {
-          StoredArtifact artifact = store.put(plan.modelName(), version, onnx);
+          StoredArtifact artifact = store.put(plan.modelName(), version, served);
           release = release(plan, artifact, modelSpec, description, evaluations.get(Role.STUDENT), gate);
           if (!plan.kafka().isEmpty()) {
             try (ReleasePublisher publisher = ReleasePublisher.connect(plan.kafka(), plan.releaseTopic())) {
@@ -139,7 +156,7 @@ public final class TrainingPipeline {
 
       TrainingReport report = new TrainingReport(plan.modelName(), version, started, Duration.between(started, Instant.now()),
           plan.commandLine(), data, sampler.spec(), plan.cacheSize(), rgbSpec, cost, plan.flow(), plan.flowBound(), plan.options(), plan.baselineOptions(),
-          histories, evaluations, parity, onnx.length, FileSystemModelStore.sha256(onnx), gate, publication);
+          histories, evaluations, parity, served.length, FileSystemModelStore.sha256(served), int8, int8Refusal, gate, publication);
       LearningCurves.write(histories, plan.output().resolve("learning-curves.png"));
       writeOverlay(data, sampler, evaluations, rgbSpec, plan.output().resolve("attention.png"));
       Path reportFile = ReportWriter.write(report, plan.output());

@@ -24,6 +24,9 @@ import java.util.Map;
  * @param options training options of the teacher and the student
  * @param baselineOptions the RGB baseline's: its own learning rate and epochs (a study's tuned ones), the rest as {@code options}
  * @param threads decoding and flow threads
+ * @param int8CalibrationClips when above 0, the student is also quantized to int8 on this many training clips
+ *     ({@link io.actionstream.training.export.Int8Export}) and the int8 model is the one served, gated and published;
+ *     0 for fp32 only
  * @param gateMargin validation top-1 (a share) by which a candidate must beat the release in service
  * @param modelStore model store folder, or null to export without publishing
  * @param kafka Kafka client properties for announcing releases; empty to skip
@@ -47,6 +50,7 @@ public record TrainingPlan(
     TrainOptions options,
     TrainOptions baselineOptions,
     int threads,
+    int int8CalibrationClips,
     double gateMargin,
     Path modelStore,
     Map<String, String> kafka,
@@ -56,6 +60,9 @@ public record TrainingPlan(
   public TrainingPlan {
     widths = widths.clone();
     kafka = Map.copyOf(kafka);
+    if (int8CalibrationClips < 0) {
+      throw new IllegalArgumentException("int8 calibration clips must be 0 (fp32 only) or more, got " + int8CalibrationClips);
+    }
     if (cacheSize < size) {
       throw new IllegalArgumentException("the cache size " + cacheSize + " must not be below the crop size " + size);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.Precision;
 import io.actionstream.model.frame.FrameEncodings;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.StudentModel;
@@ -61,7 +62,7 @@ class TrainingPipelineSmokeTest {
     plan = new TrainingPlan(data, 1, dir.resolve("work"), dir.resolve("out"), "student", 8, 1, 32, 40,
         new int[] {8, 16, 16, 32}, FlowMethod.DIS, 4f, 0.1,
         new TrainOptions(8, 8, 3e-3f, 1e-4f, 1f, AttentionDistance.KL, 1), new TrainOptions(8, 8, 3e-3f, 1e-4f, 1f, AttentionDistance.KL, 1),
-        2, 0.01,
+        2, 0, 0.01,
         dir.resolve("store"), Map.of("bootstrap.servers", broker.bootstrapServers()), "model-releases", "smoke test");
     first = TrainingPipeline.run(plan);
   }
@@ -144,7 +145,7 @@ class TrainingPipelineSmokeTest {
   void aSecondRunResumesFromTheCheckpointsAndIsComparedWithTheReleaseInService() throws Exception {
     TrainingPlan again = new TrainingPlan(plan.data(), plan.split(), plan.work(), dir.resolve("out-2"), plan.modelName(),
         plan.frames(), plan.stride(), plan.size(), plan.cacheSize(), plan.widths(), plan.flow(), plan.flowBound(),
-        plan.validationShare(), plan.options(), plan.baselineOptions(), plan.threads(), plan.gateMargin(), plan.modelStore(), plan.kafka(), plan.releaseTopic(),
+        plan.validationShare(), plan.options(), plan.baselineOptions(), plan.threads(), 8, plan.gateMargin(), plan.modelStore(), plan.kafka(), plan.releaseTopic(),
         "again");
     TrainingResult second = TrainingPipeline.run(again);
 
@@ -158,6 +159,19 @@ class TrainingPipelineSmokeTest {
     assertThat(second.gate().reason()).contains("+0.0 points (margin 1.0)").contains("0 clips only the candidate gets right")
         .contains("McNemar p = 1").contains("stays in service");
     assertThat(second.published()).isFalse();
+
+    // asked for int8: either it kept fp32's validation top-1 within a point and is the model served,
+    // with fp32 beside it, or it was refused and fp32 is served; the report says which
+    String report = Files.readString(second.report());
+    try (StudentModel served = StudentModel.load(Files.readAllBytes(second.onnx()), ExecutionProvider.CPU, "served")) {
+      if (served.spec().precision() == Precision.INT8) {
+        assertThat(second.onnx().resolveSibling("student-fp32.onnx")).isNotEmptyFile();
+        assertThat(report).contains("int8: `student.onnx` above is the int8 model").contains("| validation (decides) |")
+            .contains("| test (read once) |");
+      } else {
+        assertThat(report).contains("int8: **refused**, so the fp32 model is the one served: the int8 model loses");
+      }
+    }
   }
 
   private static double meanKl(List<ClipResult> teacher, List<ClipResult> model) {

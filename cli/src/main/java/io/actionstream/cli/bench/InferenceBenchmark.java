@@ -5,6 +5,7 @@ import io.actionstream.inference.InferenceConfig;
 import io.actionstream.inference.InferenceService;
 import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
+import io.actionstream.model.Precision;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ActionEvent;
@@ -68,6 +69,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
   @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "Student (default: models/student/student.onnx).")
   Path model;
 
+  @Option(names = "--fp32-model", paramLabel = "FILE",
+      description = "With an int8 --model: the fp32 model it was quantized from, measured bare in the same run for the int8 "
+          + "target (default: models/student/student.onnx).")
+  Path fp32Model;
+
   @Option(names = "--provider", defaultValue = "auto", description = "auto, cuda or cpu (default: ${DEFAULT-VALUE}).")
   String provider;
 
@@ -124,8 +130,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
     double gflops;
     String providerName;
     int parallelRuns;
+    Precision precision;
     try (StudentModel student = StudentModel.load(onnx, ExecutionProvider.parse(provider), modelFile.toString())) {
       gflops = student.spec().gflops();
+      precision = student.spec().precision();
       providerName = student.provider();
       parallelRuns = student.parallelRuns();
       for (int i = 0; i < batches.length; i++) {
@@ -143,13 +151,30 @@ public final class InferenceBenchmark implements Callable<Integer> {
       }
     }
     log.info("ONNX Runtime MatMul {}x{} on {} single-threaded session(s): {} GFLOP/s", GEMM_SIZE, GEMM_SIZE, parallelRuns, fmt(peak));
-    report.add(String.format(Locale.ROOT, "Model %s: %.2f GFLOPs per clip, ONNX Runtime on %s, %d cores, %d batch(es) at once.",
-        modelFile.getFileName(), gflops, providerName, Runtime.getRuntime().availableProcessors(), parallelRuns));
+    // an int8 model is held to twice its fp32 source's speed, measured here beside it
+    Path fp32File = null;
+    double fp32Bare = Double.NaN;
+    if (precision == Precision.INT8) {
+      fp32File = fp32Model != null ? fp32Model : Path.of(System.getProperty("actionstream.home", "")).resolve("models/student/student.onnx");
+      try (StudentModel reference = StudentModel.load(Files.readAllBytes(fp32File), ExecutionProvider.parse(provider), fp32File.toString())) {
+        if (reference.spec().precision() != Precision.FP32) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fp32-model " + fp32File + " is not an fp32 model");
+        }
+        fp32Bare = bareThroughput(reference, maxBatch);
+      }
+      log.info("Bare ONNX Runtime, fp32 model {}, batch {}: {} clips/s", fp32File, maxBatch, fmt(fp32Bare));
+    }
+    report.add(String.format(Locale.ROOT, "Model %s (%s): %.2f GFLOPs per clip, ONNX Runtime on %s, %d cores, %d batch(es) at once.",
+        modelFile.getFileName(), precision.label(), gflops, providerName, Runtime.getRuntime().availableProcessors(), parallelRuns));
     report.add("");
     report.add("| measurement | clips/s | GFLOP/s |");
     report.add("|---|---:|---:|");
     for (int i = 0; i < batches.length; i++) {
       report.add(String.format(Locale.ROOT, "| bare ONNX Runtime, batch %d | %.1f | %.1f |", batches[i], bare[i], bare[i] * gflops));
+    }
+    if (fp32File != null) {
+      report.add(String.format(Locale.ROOT, "| bare ONNX Runtime, batch %d, fp32 model %s | %.1f | %.1f |", maxBatch, fp32File.getFileName(),
+          fp32Bare, fp32Bare * gflops));
     }
 
     Path video = output.resolve("bench-clips-" + clipsPerCamera + ".avi");
@@ -190,6 +215,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
     targets.add(String.format(Locale.ROOT, "| network >= 60%% of the fp32 GEMM peak | %.0f GFLOP/s = %.0f%% | ONNX Runtime MatMul %dx%d on %d"
         + " single-threaded session(s): %.0f GFLOP/s | %s |", network, 100 * network / peak, GEMM_SIZE, GEMM_SIZE, parallelRuns, peak,
         verdict(network >= 0.6 * peak)));
+    if (fp32File != null) {
+      targets.add(String.format(Locale.ROOT, "| or: int8 >= 2x the fp32 clips/s | %.1f clips/s = %.2fx | fp32 %s: %.1f clips/s (batch %d) | %s |",
+          bare[2], bare[2] / fp32Bare, fp32File.getFileName(), fp32Bare, maxBatch, verdict(bare[2] >= 2 * fp32Bare)));
+    }
     CpuUse cpu = measured.cpu();
     double onnxCores = cpu.cores(CpuUse.ONNX_RUNTIME);
     double outside = cpu.totalCores() - onnxCores - cpu.cores(CpuUse.BROKER);

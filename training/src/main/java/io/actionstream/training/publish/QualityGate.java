@@ -4,9 +4,8 @@ import io.actionstream.model.ModelRefusedException;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ModelRelease;
-import io.actionstream.training.dataset.ClipSampler;
-import io.actionstream.training.dataset.ClipSpec;
 import io.actionstream.training.dataset.PreparedDataset.Item;
+import io.actionstream.training.evaluation.OnnxScoring;
 import io.actionstream.training.export.ParityCheck;
 import io.actionstream.training.study.PairedComparison;
 import java.util.List;
@@ -118,38 +117,11 @@ public final class QualityGate {
    * own input spec (a model that wants other pixels than the data set was prepared for is an error).
    */
   private boolean[] correct(StudentModel model) {
-    ClipSampler sampler = new ClipSampler(new ClipSpec(model.spec(), stride));
-    int per = model.spec().clipValues();
-    int batch = 8;
-    boolean[] correct = new boolean[validation.size()];
-    for (int from = 0; from < validation.size(); from += batch) {
-      int n = Math.min(batch, validation.size() - from);
-      float[] input = new float[n * per];
-      for (int i = 0; i < n; i++) {
-        Item item = validation.get(from + i);
-        sampler.rgb(item.video(), sampler.centreWindow(item.video()), input, i * per);
-      }
-      StudentModel.Output out = model.run(input, n);
-      int classes = out.logits().length / n;
-      for (int i = 0; i < n; i++) {
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-          if (out.logits()[i * classes + c] > out.logits()[i * classes + best]) {
-            best = c;
-          }
-        }
-        correct[from + i] = best == validation.get(from + i).sample().label();
-      }
-    }
-    return correct;
+    return OnnxScoring.correct(model, validation, stride);
   }
 
   private static double accuracy(boolean[] correct) {
-    int right = 0;
-    for (boolean c : correct) {
-      right += c ? 1 : 0;
-    }
-    return correct.length == 0 ? Double.NaN : (double) right / correct.length;
+    return OnnxScoring.accuracy(correct);
   }
 
   private static String percent(double value) {

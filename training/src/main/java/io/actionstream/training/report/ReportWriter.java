@@ -122,6 +122,16 @@ public final class ReportWriter {
         r.modelName(), r.onnxBytes(), r.onnxSha256(), r.parity().clips(), r.parity().maxLogitDifference(),
         r.parity().maxAttentionDifference(), io.actionstream.training.export.ParityCheck.TOLERANCE));
     md.add("");
+    if (r.int8() != null) {
+      md.add("int8: `" + r.modelName() + ".onnx` above is the int8 model, served, gated and published; the fp32 export it was "
+          + "quantized from is `" + r.modelName() + "-fp32.onnx`. " + String.join(" ", QuantizationReport.method(r.int8())));
+      md.add("");
+      md.addAll(QuantizationReport.comparison(r.int8()));
+      md.add("");
+    } else if (r.int8Refusal() != null) {
+      md.add("int8: **refused**, so the fp32 model is the one served: " + r.int8Refusal() + ".");
+      md.add("");
+    }
     md.add("## Quality gate and publication");
     md.add("");
     if (r.gate() != null) {
