@@ -50,6 +50,24 @@ class StudentModelTest {
   }
 
   @Test
+  void aCpuBatchLargerThanOneRunTakesComesBackWholeAndInOrder() throws Exception {
+    try (StudentModel model = StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx")) {
+      int clip = 3 * 4 * 8 * 8;
+      int n = 2 * StudentModel.CPU_RUN_CLIPS + 1;
+      float[] input = new float[n * clip];
+      for (int c = 0; c < n; c++) {
+        Arrays.fill(input, c * clip, (c + 1) * clip, c);
+      }
+      StudentModel.Output out = model.run(input, n);
+      assertThat(out.n()).isEqualTo(n);
+      assertThat(out.attention()).hasSize(n * 256);
+      for (int c = 0; c < n; c++) {
+        assertThat(Arrays.copyOfRange(out.logits(), 3 * c, 3 * c + 3)).as("clip " + c).containsExactly(c, c, c);
+      }
+    }
+  }
+
+  @Test
   void theShippedStudentLoadsAndDescribesItself() throws Exception {
     Path shipped = Path.of(System.getProperty("actionstream.shipped.model"));
     try (StudentModel model = StudentModel.load(Files.readAllBytes(shipped), ExecutionProvider.CPU, shipped.toString())) {

@@ -1,0 +1,311 @@
+package io.actionstream.model.runtime;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rewrites a student's 3x3x3 convolutions for ONNX Runtime's CPU provider as 2D convolutions over
+ * its frames: each frame's input channels are stacked with those of the frames before and after
+ * it (zeros at the ends, as the 3D padding), and one 3x3 convolution with three times the input
+ * channels gives exactly the 3D convolution's output, the weights of the three temporal taps side
+ * by side. The same sums, added in another order (differences about 1e-6).
+ *
+ * <p>Why: ONNX Runtime 1.29 runs 3D convolutions by unfolding each input 27-fold into memory
+ * (im2col) before one matrix product, while 2D convolutions get its blocked direct kernels. The
+ * stacking is a Pad and one Gather of the padded frames (a Pad, three Slices and a Concat cost
+ * twice as much on the first stage). Measured on the shipped student with one thread, all four
+ * convolutions rewritten: 1.3-1.4x the clips/s at 1 and 2 clips a run (the runner keeps CPU runs
+ * that small, see {@link StudentModel}). A batch norm right after the convolution is folded into
+ * it, and a ReLU after that runs on the 2D output, where ONNX Runtime fuses it into the
+ * convolution.
+ *
+ * <p>Only what gains is rewritten: convolutions with fp32 weights (an int8 model's quantized ones
+ * are left to its integer kernels), a temporal stride of 1, padding 1 everywhere, and no dilation
+ * or groups.
+ */
+public final class FrameConvolutions {
+
+  private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
+  private static final int INT64 = TensorProto.DataType.INT64.getNumber();
+
+  /** The rewritten model and how many convolutions were rewritten (0: the input, unchanged). */
+  public record Rewritten(byte[] onnx, int convolutions) {}
+
+  private FrameConvolutions() {}
+
+  /** Rewrites what qualifies; a file that does not parse is returned as it is, for the runtime to refuse. */
+  public static Rewritten rewrite(byte[] onnx) {
+    ModelProto model;
+    try {
+      model = ModelProto.parseFrom(onnx);
+    } catch (InvalidProtocolBufferException e) {
+      return new Rewritten(onnx, 0);
+    }
+    Rewriter rewriter = new Rewriter(model.getGraph());
+    GraphProto graph = rewriter.run();
+    if (rewriter.rewritten == 0) {
+      return new Rewritten(onnx, 0);
+    }
+    return new Rewritten(model.toBuilder().setGraph(graph).build().toByteArray(), rewriter.rewritten);
+  }
+
+  private static final class Rewriter {
+    private final GraphProto graph;
+    private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
+    private final Map<String, List<NodeProto>> consumers = new HashMap<>();
+    private final List<NodeProto> nodes = new ArrayList<>();
+    private int rewritten;
+    private int counter;
+
+    Rewriter(GraphProto graph) {
+      this.graph = graph;
+      graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+      for (NodeProto node : graph.getNodeList()) {
+        for (String input : node.getInputList()) {
+          consumers.computeIfAbsent(input, k -> new ArrayList<>()).add(node);
+        }
+      }
+    }
+
+    GraphProto run() {
+      List<NodeProto> source = graph.getNodeList();
+      java.util.Set<NodeProto> absorbed = new java.util.HashSet<>();
+      for (NodeProto node : source) {
+        if (absorbed.contains(node)) {
+          continue;
+        }
+        float[] weight = qualifyingWeight(node);
+        if (weight == null) {
+          nodes.add(node);
+          continue;
+        }
+        TensorProto weightTensor = initializers.get(node.getInput(1));
+        int out = (int) weightTensor.getDims(0);
+        int in = (int) weightTensor.getDims(1);
+        float[] bias = node.getInputCount() > 2 && !node.getInput(2).isEmpty() ? floats(initializers.get(node.getInput(2))) : new float[out];
+        String output = node.getOutput(0);
+        NodeProto norm = onlyConsumer(output, "BatchNormalization");
+        if (norm != null && foldable(norm)) {
+          fold(norm, weight, bias, out);
+          absorbed.add(norm);
+          output = norm.getOutput(0);
+        }
+        NodeProto relu = onlyConsumer(output, "Relu");
+        if (relu != null) {
+          absorbed.add(relu);
+          output = relu.getOutput(0);
+        }
+        long[] strides = ints(node, "strides", new long[] {1, 1, 1});
+        replace(node.getInput(0), weight, bias, out, in, strides[1], strides[2], relu != null, output);
+        rewritten++;
+      }
+      List<TensorProto> kept = new ArrayList<>();
+      java.util.Set<String> used = new java.util.HashSet<>();
+      nodes.forEach(n -> used.addAll(n.getInputList()));
+      graph.getOutputList().forEach(o -> used.add(o.getName()));
+      for (TensorProto tensor : initializers.values()) {
+        if (used.contains(tensor.getName())) {
+          kept.add(tensor);
+        }
+      }
+      return graph.toBuilder().clearNode().addAllNode(nodes).clearInitializer().addAllInitializer(kept).build();
+    }
+
+    /** The fp32 weights of a convolution this rewrite applies to, or null. */
+    private float[] qualifyingWeight(NodeProto node) {
+      if (!node.getOpType().equals("Conv") || node.getInputCount() < 2) {
+        return null;
+      }
+      TensorProto weight = initializers.get(node.getInput(1));
+      if (weight == null || weight.getDataType() != FLOAT || weight.getDimsCount() != 5 || weight.getDims(2) != 3
+          || weight.getDims(3) != 3 || weight.getDims(4) != 3) {
+        return null;
+      }
+      if (node.getInputCount() > 2 && !node.getInput(2).isEmpty()) {
+        TensorProto bias = initializers.get(node.getInput(2));
+        if (bias == null || bias.getDataType() != FLOAT) {
+          return null;
+        }
+      }
+      for (AttributeProto a : node.getAttributeList()) {
+        boolean fine = switch (a.getName()) {
+          case "kernel_shape" -> a.getIntsList().equals(List.of(3L, 3L, 3L));
+          case "strides" -> a.getIntsCount() == 3 && a.getInts(0) == 1;
+          case "pads" -> a.getIntsList().equals(List.of(1L, 1L, 1L, 1L, 1L, 1L));
+          case "dilations" -> a.getIntsList().equals(List.of(1L, 1L, 1L));
+          case "group" -> a.getI() == 1;
+          case "auto_pad" -> a.getS().toStringUtf8().equals("NOTSET");
+          default -> false;
+        };
+        if (!fine) {
+          return null;
+        }
+      }
+      boolean padded = node.getAttributeList().stream().anyMatch(a -> a.getName().equals("pads"));
+      return padded ? floats(weight) : null;
+    }
+
+    private NodeProto onlyConsumer(String tensor, String op) {
+      List<NodeProto> users = consumers.getOrDefault(tensor, List.of());
+      boolean isOutput = graph.getOutputList().stream().anyMatch(o -> o.getName().equals(tensor));
+      return users.size() == 1 && !isOutput && users.get(0).getOpType().equals(op) ? users.get(0) : null;
+    }
+
+    private boolean foldable(NodeProto norm) {
+      if (norm.getInputCount() != 5) {
+        return false;
+      }
+      for (int i = 1; i < 5; i++) {
+        TensorProto t = initializers.get(norm.getInput(i));
+        if (t == null || t.getDataType() != FLOAT) {
+          return false;
+        }
+      }
+      return norm.getAttributeList().stream().allMatch(a -> a.getName().equals("epsilon") || a.getName().equals("momentum"));
+    }
+
+    private void fold(NodeProto norm, float[] weight, float[] bias, int out) {
+      float[] gamma = floats(initializers.get(norm.getInput(1)));
+      float[] beta = floats(initializers.get(norm.getInput(2)));
+      float[] mean = floats(initializers.get(norm.getInput(3)));
+      float[] variance = floats(initializers.get(norm.getInput(4)));
+      float epsilon = norm.getAttributeList().stream().filter(a -> a.getName().equals("epsilon")).findFirst()
+          .map(AttributeProto::getF).orElse(1e-5f);
+      int per = weight.length / out;
+      for (int o = 0; o < out; o++) {
+        float scale = (float) (gamma[o] / Math.sqrt(variance[o] + epsilon));
+        for (int j = 0; j < per; j++) {
+          weight[o * per + j] *= scale;
+        }
+        bias[o] = (bias[o] - mean[o]) * scale + beta[o];
+      }
+    }
+
+    /**
+     * Writes the per-frame form: {@code [N,C,T,H,W]} to frames {@code [N,T,C,H,W]}, each frame's
+     * channels stacked with its neighbours' ({@code [N*T,3C,H,W]}), one 2D convolution (and
+     * ReLU), and back to {@code [N,C',T,H',W']} under the name the rest of the graph reads.
+     */
+    private void replace(String input, float[] weight, float[] bias, int out, int in, long strideH, long strideW, boolean relu,
+        String output) {
+      String p = "frameconv" + (counter++) + "_";
+      String shape = add("Shape", List.of(input), p + "shape");
+      String frames = add("Transpose", List.of(input), p + "frames", ints("perm", 0, 2, 1, 3, 4));
+      String padded = add("Pad", List.of(frames, int64s(p + "pads", 0, 1, 0, 0, 0, 0, 1, 0, 0, 0)), p + "padded");
+      // frame t reads padded frames t, t+1, t+2: one Gather of a [T, 3] index table
+      String time = add("Gather", List.of(shape, scalar(p + "t_index", 2)), p + "t");
+      String range = add("Range", List.of(scalar(p + "zero", 0), time, scalar(p + "one", 1)), p + "range");
+      String column = add("Unsqueeze", List.of(range, int64s(p + "column_axis", 1)), p + "column");
+      String table = add("Add", List.of(column, int64s(p + "taps", 0, 1, 2)), p + "table");
+      String stacked = add("Gather", List.of(padded, table), p + "stacked", AttributeProto.newBuilder().setName("axis")
+          .setType(AttributeProto.AttributeType.INT).setI(1).build());
+      String heightWidth = add("Slice", List.of(shape, int64s(p + "hw_start", 3), int64s(p + "hw_end", 5)), p + "hw");
+      String flatShape = add("Concat", List.of(int64s(p + "flat_lead", -1, 3L * in), heightWidth), p + "flat_shape", axis0());
+      String flat = add("Reshape", List.of(stacked, flatShape), p + "flat");
+      float[] stackedWeight = new float[out * 3 * in * 9];
+      for (int o = 0; o < out; o++) {
+        for (int c = 0; c < in; c++) {
+          for (int k = 0; k < 3; k++) {
+            System.arraycopy(weight, ((o * in + c) * 3 + k) * 9, stackedWeight, ((o * 3 + k) * in + c) * 9, 9);
+          }
+        }
+      }
+      initializers.put(p + "weight", floatTensor(p + "weight", stackedWeight, out, 3L * in, 3, 3));
+      initializers.put(p + "bias", floatTensor(p + "bias", bias, out));
+      String convolved = add("Conv", List.of(flat, p + "weight", p + "bias"), p + "conv", ints("kernel_shape", 3, 3),
+          ints("strides", strideH, strideW), ints("pads", 1, 1, 1, 1));
+      if (relu) {
+        convolved = add("Relu", List.of(convolved), p + "relu");
+      }
+      String outShape = add("Shape", List.of(convolved), p + "conv_shape");
+      String outHeightWidth = add("Slice", List.of(outShape, int64s(p + "ohw_start", 2), int64s(p + "ohw_end", 4)), p + "ohw");
+      String batchAndTime = add("Gather", List.of(shape, int64s(p + "nt_index", 0, 2)), p + "nt");
+      String framesShape = add("Concat", List.of(batchAndTime, int64s(p + "channels", out), outHeightWidth), p + "frames_shape", axis0());
+      String byFrame = add("Reshape", List.of(convolved, framesShape), p + "by_frame");
+      add("Transpose", List.of(byFrame), output, ints("perm", 0, 2, 1, 3, 4));
+    }
+
+    private String add(String op, List<String> inputs, String output, AttributeProto... attributes) {
+      NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output + "_node").addAllInput(inputs).addOutput(output);
+      for (AttributeProto a : attributes) {
+        node.addAttribute(a);
+      }
+      nodes.add(node.build());
+      return output;
+    }
+
+    private String scalar(String name, long value) {
+      initializers.put(name, TensorProto.newBuilder().setName(name).setDataType(INT64).addInt64Data(value).build());
+      return name;
+    }
+
+    private String int64s(String name, long... values) {
+      TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(INT64).addDims(values.length);
+      for (long v : values) {
+        tensor.addInt64Data(v);
+      }
+      initializers.put(name, tensor.build());
+      return name;
+    }
+  }
+
+  private static AttributeProto axis0() {
+    return AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(0).build();
+  }
+
+  private static AttributeProto ints(String name, long... values) {
+    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long v : values) {
+      a.addInts(v);
+    }
+    return a.build();
+  }
+
+  private static long[] ints(NodeProto node, String name, long[] fallback) {
+    for (AttributeProto a : node.getAttributeList()) {
+      if (a.getName().equals(name)) {
+        return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+      }
+    }
+    return fallback;
+  }
+
+  private static float[] floats(TensorProto tensor) {
+    if (tensor.getRawData().isEmpty()) {
+      float[] values = new float[tensor.getFloatDataCount()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = tensor.getFloatData(i);
+      }
+      return values;
+    }
+    FloatBuffer buffer = tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    float[] values = new float[buffer.remaining()];
+    buffer.get(values);
+    return values;
+  }
+
+  private static TensorProto floatTensor(String name, float[] values, long... dims) {
+    ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      bytes.putFloat(v);
+    }
+    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(FLOAT).setRawData(ByteString.copyFrom(bytes.array()));
+    for (long d : dims) {
+      tensor.addDims(d);
+    }
+    return tensor.build();
+  }
+}

@@ -1,0 +1,163 @@
+package io.actionstream.model.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-frame rewrite against ONNX Runtime's own 3D convolution on the same graph and input:
+ * a strided 3x3x3 convolution with a bias, a batch norm and a ReLU after it (the norm folded),
+ * then a plain one; and a temporally strided one, which is left as it is.
+ */
+class FrameConvolutionsTest {
+
+  private static final long[] INPUT = {2, 8, 6, 10, 12};
+
+  @Test
+  void theRewrittenGraphGivesTheSameOutputAndKeepsWhatDoesNotQualify() throws Exception {
+    byte[] original = graph(1);
+    FrameConvolutions.Rewritten rewritten = FrameConvolutions.rewrite(original);
+
+    assertThat(rewritten.convolutions()).isEqualTo(2);
+    List<NodeProto> nodes = ModelProto.parseFrom(rewritten.onnx()).getGraph().getNodeList();
+    assertThat(nodes).noneMatch(n -> n.getOpType().equals("BatchNormalization"));
+    assertThat(nodes).filteredOn(n -> n.getOpType().equals("Conv"))
+        .allSatisfy(conv -> assertThat(conv.getAttributeList()).anySatisfy(a -> assertThat(a.getIntsList()).containsExactly(3L, 3L)));
+    float[] input = new float[(int) (INPUT[0] * INPUT[1] * INPUT[2] * INPUT[3] * INPUT[4])];
+    Random random = new Random(3);
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (float) random.nextGaussian();
+    }
+    float[] expected = run(original, input);
+    float[] actual = run(rewritten.onnx(), input);
+    assertThat(actual).hasSameSizeAs(expected);
+    double largest = 0;
+    double difference = 0;
+    for (int i = 0; i < expected.length; i++) {
+      largest = Math.max(largest, Math.abs(expected[i]));
+      difference = Math.max(difference, Math.abs(expected[i] - actual[i]));
+    }
+    assertThat(largest).isGreaterThan(0.1);
+    assertThat(difference).isLessThan(1e-4);
+  }
+
+  @Test
+  void aTemporallyStridedConvolutionIsLeftAsItIs() throws Exception {
+    byte[] original = graph(2);
+    FrameConvolutions.Rewritten rewritten = FrameConvolutions.rewrite(original);
+    // only the second, unstrided convolution
+    assertThat(rewritten.convolutions()).isEqualTo(1);
+    assertThat(ModelProto.parseFrom(rewritten.onnx()).getGraph().getNodeList())
+        .anySatisfy(n -> assertThat(n.getOpType() + " -> " + n.getOutput(0)).isEqualTo("Conv -> c1"));
+  }
+
+  /** x -> Conv3D(8->6, strides (temporalStride,2,2)) -> BatchNormalization -> Relu -> Conv3D(6->4) -> y. */
+  private static byte[] graph(long temporalStride) {
+    Random random = new Random(11);
+    GraphProto.Builder graph = GraphProto.newBuilder().setName("convs")
+        .addInput(info("x", INPUT))
+        .addOutput(ValueInfoProto.newBuilder().setName("y").setType(TypeProto.newBuilder().setTensorType(
+            TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))))
+        .addInitializer(floats("w1", random, -0.3f, 0.3f, 6, 8, 3, 3, 3))
+        .addInitializer(floats("b1", random, -0.5f, 0.5f, 6))
+        .addInitializer(floats("gamma", random, 0.5f, 1.5f, 6))
+        .addInitializer(floats("beta", random, -0.3f, 0.3f, 6))
+        .addInitializer(floats("mean", random, -0.2f, 0.2f, 6))
+        .addInitializer(floats("var", random, 0.1f, 0.9f, 6))
+        .addInitializer(floats("w2", random, -0.3f, 0.3f, 4, 6, 3, 3, 3));
+    graph.addNode(node("Conv", List.of("x", "w1", "b1"), "c1", ints("kernel_shape", 3, 3, 3), ints("strides", temporalStride, 2, 2),
+        ints("pads", 1, 1, 1, 1, 1, 1)));
+    graph.addNode(node("BatchNormalization", List.of("c1", "gamma", "beta", "mean", "var"), "n1",
+        AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT).setF(1e-5f).build()));
+    graph.addNode(node("Relu", List.of("n1"), "r1"));
+    graph.addNode(node("Conv", List.of("r1", "w2"), "y", ints("kernel_shape", 3, 3, 3), ints("pads", 1, 1, 1, 1, 1, 1)));
+    return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(graph)
+        .build().toByteArray();
+  }
+
+  private static float[] run(byte[] model, float[] input) throws Exception {
+    AtomicReference<Object> result = new AtomicReference<>();
+    // ONNX Runtime recurses deeply while it loads a graph: a large stack, as StudentModel's threads have
+    Thread thread = new Thread(null, () -> {
+      OrtEnvironment environment = OrtEnvironment.getEnvironment();
+      try (OrtSession session = environment.createSession(model, new OrtSession.SessionOptions());
+          OnnxTensor x = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), INPUT);
+          OrtSession.Result out = session.run(Map.of("x", x))) {
+        FloatBuffer y = ((OnnxTensor) out.get(0)).getFloatBuffer();
+        float[] values = new float[y.remaining()];
+        y.get(values);
+        result.set(values);
+      } catch (Exception e) {
+        result.set(e);
+      }
+    }, "ort", 64L << 20);
+    thread.start();
+    thread.join();
+    if (result.get() instanceof Exception e) {
+      throw e;
+    }
+    return (float[]) result.get();
+  }
+
+  private static NodeProto node(String op, List<String> inputs, String output, AttributeProto... attributes) {
+    NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output + "_node").addAllInput(inputs).addOutput(output);
+    for (AttributeProto a : attributes) {
+      node.addAttribute(a);
+    }
+    return node.build();
+  }
+
+  private static AttributeProto ints(String name, long... values) {
+    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long v : values) {
+      a.addInts(v);
+    }
+    return a.build();
+  }
+
+  private static TensorProto floats(String name, Random random, float low, float high, long... dims) {
+    long count = 1;
+    for (long d : dims) {
+      count *= d;
+    }
+    ByteBuffer bytes = ByteBuffer.allocate((int) count * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < count; i++) {
+      bytes.putFloat(low + (high - low) * random.nextFloat());
+    }
+    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
+        .setRawData(ByteString.copyFrom(bytes.array()));
+    for (long d : dims) {
+      tensor.addDims(d);
+    }
+    return tensor.build();
+  }
+
+  private static ValueInfoProto info(String name, long... dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (long d : dims) {
+      shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    }
+    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
+  }
+}
