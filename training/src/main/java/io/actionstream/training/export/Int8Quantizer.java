@@ -15,6 +15,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.Precision;
+import io.actionstream.model.runtime.FrameConvolutions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -27,17 +28,19 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Rewrites an fp32 student as {@link OnnxExporter} writes it into an int8 one in ONNX's QDQ form,
- * calibrated on training clips: batch norms folded into their convolutions, weights int8 per
- * output channel (symmetric), each backbone activation uint8 per tensor, its scale set by the
- * largest value the calibration clips produce after the ReLU (so zero point 0, and max pooling
- * stays in uint8), biases int32. ONNX Runtime fuses each quantize/dequantize pair around a
- * convolution into an integer convolution (VNNI on CPUs that have it).
+ * calibrated on training clips. The graph is first put in its per-frame form
+ * ({@link FrameConvolutions}: each 3x3x3 convolution a 2D one over stacked frames, batch norms
+ * folded), then weights become int8 per output channel (symmetric), each backbone activation
+ * uint8 per tensor with its scale set by the largest value the calibration clips produce after
+ * the ReLU (so zero point 0, and pooling and frame stacking stay in uint8), and biases int32. ONNX
+ * Runtime fuses each quantize/dequantize pair around a convolution into an integer convolution
+ * (VNNI on CPUs that have it).
  *
- * <p>The first convolution stays fp32: with three input channels its integer form ran 2.5x
- * slower than fp32 in ONNX Runtime 1.29 (its inner products are only 81 long), while the three
- * later ones ran 1.7-4.9x faster. The attention heads and the classifier stay fp32: they are a
- * fraction of a percent of the work, and the attention map's softmax is where small errors would
- * show most.
+ * <p>The first convolution stays fp32: its integer form, on the three colour channels of three
+ * frames, made the whole network 0.7x as fast in ONNX Runtime 1.29, while the three later ones
+ * ran several times faster than their fp32 form. The attention heads and the classifier stay
+ * fp32: they are a fraction of a percent of the work, and the attention map's softmax is where
+ * small errors would show most.
  */
 public final class Int8Quantizer {
 
@@ -68,7 +71,7 @@ public final class Int8Quantizer {
       throw new ExportException("no calibration clips: int8 scales are set from real clips");
     }
     ModelProto model = parse(fp32Onnx);
-    Folded folded = fold(model.getGraph());
+    Folded folded = fold(model);
     Calibration calibration = calibrate(model, folded, clips);
     GraphProto graph = insertQuantization(folded, calibration);
     ModelProto.Builder out = model.toBuilder().setGraph(graph)
@@ -101,58 +104,34 @@ public final class Int8Quantizer {
   /** One backbone stage after folding: its convolution and the ReLU after it. */
   private record Stage(int convIndex, int reluIndex) {}
 
-  /** The graph with batch norms folded, its backbone stages located, its initializers by name. */
+  /** The per-frame graph, its backbone stages located, its initializers by name. */
   private record Folded(GraphProto graph, List<NodeProto> nodes, List<Stage> stages, Map<String, TensorProto> initializers) {}
 
-  private static Folded fold(GraphProto graph) {
+  /**
+   * The per-frame form of the graph ({@link FrameConvolutions}: batch norms folded, each stage a
+   * 2D convolution and its ReLU), with its four stages located.
+   */
+  private static Folded fold(ModelProto model) {
+    FrameConvolutions.Rewritten perFrame = FrameConvolutions.rewrite(model.toByteArray());
+    if (perFrame.convolutions() != STAGES) {
+      throw new ExportException("expected the exporter's " + STAGES + " 3x3x3 convolutions, " + perFrame.convolutions()
+          + " could be run per frame");
+    }
+    GraphProto graph = parse(perFrame.onnx()).getGraph();
     Map<String, TensorProto> initializers = new LinkedHashMap<>();
     graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
-    List<NodeProto> source = graph.getNodeList();
-    List<NodeProto> nodes = new ArrayList<>();
+    List<NodeProto> nodes = graph.getNodeList();
     List<Stage> stages = new ArrayList<>();
-    for (int i = 0; i < source.size(); i++) {
-      NodeProto node = source.get(i);
-      boolean backbone = node.getOpType().equals("Conv") && i + 2 < source.size()
-          && source.get(i + 1).getOpType().equals("BatchNormalization") && source.get(i + 2).getOpType().equals("Relu");
-      if (!backbone) {
-        nodes.add(node);
-        continue;
+    for (int i = 0; i + 1 < nodes.size(); i++) {
+      NodeProto node = nodes.get(i);
+      TensorProto weight = node.getOpType().equals("Conv") ? initializers.get(node.getInput(1)) : null;
+      NodeProto next = nodes.get(i + 1);
+      if (weight != null && weight.getDimsCount() == 4 && next.getOpType().equals("Relu") && next.getInput(0).equals(node.getOutput(0))) {
+        stages.add(new Stage(i, i + 1));
       }
-      NodeProto norm = source.get(i + 1);
-      float[] weight = floats(initializers, node.getInput(1));
-      float[] gamma = floats(initializers, norm.getInput(1));
-      float[] beta = floats(initializers, norm.getInput(2));
-      float[] mean = floats(initializers, norm.getInput(3));
-      float[] variance = floats(initializers, norm.getInput(4));
-      float epsilon = norm.getAttributeList().stream().filter(a -> a.getName().equals("epsilon")).findFirst()
-          .map(AttributeProto::getF).orElse(1e-5f);
-      int channels = gamma.length;
-      int perChannel = weight.length / channels;
-      float[] bias = new float[channels];
-      for (int c = 0; c < channels; c++) {
-        float scale = (float) (gamma[c] / Math.sqrt(variance[c] + epsilon));
-        for (int j = 0; j < perChannel; j++) {
-          weight[c * perChannel + j] *= scale;
-        }
-        bias[c] = beta[c] - mean[c] * scale;
-      }
-      TensorProto original = initializers.get(node.getInput(1));
-      String weightName = node.getInput(1) + "_folded";
-      String biasName = node.getInput(1) + "_folded_bias";
-      initializers.put(weightName, floatTensor(weightName, weight, original.getDimsList()));
-      initializers.put(biasName, floatTensor(biasName, bias, List.of((long) channels)));
-      for (int k = 1; k < norm.getInputCount(); k++) {
-        initializers.remove(norm.getInput(k));
-      }
-      initializers.remove(node.getInput(1));
-      nodes.add(node.toBuilder().clearInput().addInput(node.getInput(0)).addInput(weightName).addInput(biasName)
-          .setOutput(0, norm.getOutput(0)).build());
-      stages.add(new Stage(nodes.size() - 1, nodes.size()));
-      nodes.add(source.get(i + 2));
-      i += 2;
     }
     if (stages.size() != STAGES) {
-      throw new ExportException("expected the exporter's " + STAGES + " Conv-BatchNormalization-Relu stages, found " + stages.size());
+      throw new ExportException("expected " + STAGES + " per-frame convolution stages, found " + stages.size());
     }
     return new Folded(graph, nodes, stages, initializers);
   }

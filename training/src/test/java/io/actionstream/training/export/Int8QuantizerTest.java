@@ -116,7 +116,7 @@ class Int8QuantizerTest {
     byte[] int8 = Int8Quantizer.quantize(export(3, null), clips(data.train(), 4)).onnx();
     ModelProto model = ModelProto.parseFrom(int8);
     long int8Kernels = model.getGraph().getInitializerList().stream()
-        .filter(t -> t.getDataType() == TensorProto.DataType.INT8.getNumber() && t.getDimsCount() == 5).count();
+        .filter(t -> t.getDataType() == TensorProto.DataType.INT8.getNumber() && t.getDimsCount() == 4).count();
     assertThat(int8Kernels).isEqualTo(3);
     assertThat(model.getGraph().getNodeList()).noneMatch(n -> n.getOpType().equals("BatchNormalization"));
 
