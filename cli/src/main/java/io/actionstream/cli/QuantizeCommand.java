@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Write the int8 variant of an fp32 student: batch norms folded, backbone convolutions 2-4 in int8 (QDQ, which "
-          + "ONNX Runtime runs as integer convolutions), activation scales calibrated on training clips. Refused when it "
+      "Write the int8 variant of an fp32 student: its 3D convolutions in their per-frame form (as the CPU runner "
+          + "runs them), batch norms folded, convolutions 2-4 in int8 (QDQ, which ONNX Runtime runs as integer "
+          + "convolutions), activation scales calibrated on training clips. Refused when it "
           + "loses more than a point of validation top-1 against the fp32 model; both are then scored on the test "
           + "split once, and a report is written next to the output. Give the data set and split options the "
           + "model was trained with, so validation and test are the clips it never trained on.",

@@ -5,11 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -95,7 +91,7 @@ public final class FrameConvolutions {
         TensorProto weightTensor = initializers.get(node.getInput(1));
         int out = (int) weightTensor.getDims(0);
         int in = (int) weightTensor.getDims(1);
-        float[] bias = node.getInputCount() > 2 && !node.getInput(2).isEmpty() ? floats(initializers.get(node.getInput(2))) : new float[out];
+        float[] bias = node.getInputCount() > 2 && !node.getInput(2).isEmpty() ? OnnxTensors.floats(initializers.get(node.getInput(2))) : new float[out];
         String output = node.getOutput(0);
         NodeProto norm = onlyConsumer(output, "BatchNormalization");
         if (norm != null && foldable(norm)) {
@@ -155,7 +151,7 @@ public final class FrameConvolutions {
         }
       }
       boolean padded = node.getAttributeList().stream().anyMatch(a -> a.getName().equals("pads"));
-      return padded ? floats(weight) : null;
+      return padded ? OnnxTensors.floats(weight) : null;
     }
 
     private NodeProto onlyConsumer(String tensor, String op) {
@@ -178,10 +174,10 @@ public final class FrameConvolutions {
     }
 
     private void fold(NodeProto norm, float[] weight, float[] bias, int out) {
-      float[] gamma = floats(initializers.get(norm.getInput(1)));
-      float[] beta = floats(initializers.get(norm.getInput(2)));
-      float[] mean = floats(initializers.get(norm.getInput(3)));
-      float[] variance = floats(initializers.get(norm.getInput(4)));
+      float[] gamma = OnnxTensors.floats(initializers.get(norm.getInput(1)));
+      float[] beta = OnnxTensors.floats(initializers.get(norm.getInput(2)));
+      float[] mean = OnnxTensors.floats(initializers.get(norm.getInput(3)));
+      float[] variance = OnnxTensors.floats(initializers.get(norm.getInput(4)));
       float epsilon = norm.getAttributeList().stream().filter(a -> a.getName().equals("epsilon")).findFirst()
           .map(AttributeProto::getF).orElse(1e-5f);
       int per = weight.length / out;
@@ -223,8 +219,8 @@ public final class FrameConvolutions {
           }
         }
       }
-      initializers.put(p + "weight", floatTensor(p + "weight", stackedWeight, out, 3L * in, 3, 3));
-      initializers.put(p + "bias", floatTensor(p + "bias", bias, out));
+      initializers.put(p + "weight", OnnxTensors.floats(p + "weight", stackedWeight, out, 3L * in, 3, 3));
+      initializers.put(p + "bias", OnnxTensors.floats(p + "bias", bias, out));
       String convolved = add("Conv", List.of(flat, p + "weight", p + "bias"), p + "conv", ints("kernel_shape", 3, 3),
           ints("strides", strideH, strideW), ints("pads", 1, 1, 1, 1));
       if (relu) {
@@ -253,11 +249,7 @@ public final class FrameConvolutions {
     }
 
     private String int64s(String name, long... values) {
-      TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(INT64).addDims(values.length);
-      for (long v : values) {
-        tensor.addInt64Data(v);
-      }
-      initializers.put(name, tensor.build());
+      initializers.put(name, OnnxTensors.int64s(name, values));
       return name;
     }
   }
@@ -283,29 +275,5 @@ public final class FrameConvolutions {
     return fallback;
   }
 
-  private static float[] floats(TensorProto tensor) {
-    if (tensor.getRawData().isEmpty()) {
-      float[] values = new float[tensor.getFloatDataCount()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = tensor.getFloatData(i);
-      }
-      return values;
-    }
-    FloatBuffer buffer = tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    float[] values = new float[buffer.remaining()];
-    buffer.get(values);
-    return values;
-  }
 
-  private static TensorProto floatTensor(String name, float[] values, long... dims) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      bytes.putFloat(v);
-    }
-    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(FLOAT).setRawData(ByteString.copyFrom(bytes.array()));
-    for (long d : dims) {
-      tensor.addDims(d);
-    }
-    return tensor.build();
-  }
 }

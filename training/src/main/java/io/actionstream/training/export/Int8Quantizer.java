@@ -11,11 +11,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.Precision;
 import io.actionstream.model.runtime.FrameConvolutions;
+import io.actionstream.model.runtime.OnnxTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -49,7 +49,6 @@ public final class Int8Quantizer {
   private static final int INT8 = TensorProto.DataType.INT8.getNumber();
   private static final int UINT8 = TensorProto.DataType.UINT8.getNumber();
   private static final int INT32 = TensorProto.DataType.INT32.getNumber();
-  private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
 
   /** The largest activation after each backbone ReLU over the calibration clips, stage by stage. */
   public record Calibration(int clips, float[] activationMax) {}
@@ -304,31 +303,18 @@ public final class Int8Quantizer {
   }
 
   private static float[] floats(TensorProto tensor) {
-    if (tensor.getDataType() != FLOAT) {
-      throw new ExportException("initializer '" + tensor.getName() + "' is not float32");
+    try {
+      return OnnxTensors.floats(tensor);
+    } catch (IllegalArgumentException e) {
+      throw new ExportException(e.getMessage());
     }
-    if (tensor.getRawData().isEmpty()) {
-      float[] values = new float[tensor.getFloatDataCount()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = tensor.getFloatData(i);
-      }
-      return values;
-    }
-    FloatBuffer buffer = tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    float[] values = new float[buffer.remaining()];
-    buffer.get(values);
-    return values;
   }
 
   private static TensorProto floatTensor(String name, float[] values, List<Long> dims) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      bytes.putFloat(v);
-    }
-    return tensor(name, FLOAT, bytes.array(), dims);
+    return OnnxTensors.floats(name, values, dims.stream().mapToLong(Long::longValue).toArray());
   }
 
   private static TensorProto tensor(String name, int type, byte[] raw, List<Long> dims) {
-    return TensorProto.newBuilder().setName(name).setDataType(type).addAllDims(dims).setRawData(ByteString.copyFrom(raw)).build();
+    return OnnxTensors.raw(name, type, raw, dims.stream().mapToLong(Long::longValue).toArray());
   }
 }

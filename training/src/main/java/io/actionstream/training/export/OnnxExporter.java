@@ -15,10 +15,9 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelMetadata;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.runtime.OnnxTensors;
 import io.actionstream.training.network.AttentionNet;
 import io.actionstream.training.network.NetworkSpec;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -158,28 +157,13 @@ public final class OnnxExporter {
     /** Adds a block parameter as a float initializer and returns its name. */
     String weight(Block block, String parameter) {
       NDArray array = block.getParameters().get(parameter).getArray();
-      float[] values = array.toFloatArray();
-      ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-      for (float v : values) {
-        bytes.putFloat(v);
-      }
-      bytes.flip();
       String name = parameter + "_" + (counter++);
-      TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-          .setRawData(com.google.protobuf.ByteString.copyFrom(bytes));
-      for (long d : array.getShape().getShape()) {
-        tensor.addDims(d);
-      }
-      initializers.add(tensor.build());
+      initializers.add(OnnxTensors.floats(name, array.toFloatArray(), array.getShape().getShape()));
       return name;
     }
 
     String int64s(String name, long... values) {
-      TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber()).addDims(values.length);
-      for (long v : values) {
-        tensor.addInt64Data(v);
-      }
-      initializers.add(tensor.build());
+      initializers.add(OnnxTensors.int64s(name, values));
       return name;
     }
   }
