@@ -8,9 +8,11 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Rewrites a student's 3x3x3 convolutions for ONNX Runtime's CPU provider as 2D convolutions over
@@ -78,7 +80,7 @@ public final class FrameConvolutions {
 
     GraphProto run() {
       List<NodeProto> source = graph.getNodeList();
-      java.util.Set<NodeProto> absorbed = new java.util.HashSet<>();
+      Set<NodeProto> absorbed = new HashSet<>();
       for (NodeProto node : source) {
         if (absorbed.contains(node)) {
           continue;
@@ -109,7 +111,7 @@ public final class FrameConvolutions {
         rewritten++;
       }
       List<TensorProto> kept = new ArrayList<>();
-      java.util.Set<String> used = new java.util.HashSet<>();
+      Set<String> used = new HashSet<>();
       nodes.forEach(n -> used.addAll(n.getInputList()));
       graph.getOutputList().forEach(o -> used.add(o.getName()));
       for (TensorProto tensor : initializers.values()) {

@@ -23,7 +23,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -160,7 +162,7 @@ public final class Int8Quantizer {
                   + shape[1] * shape[2] * shape[3] * shape[4]);
             }
             try (OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(clip), shape);
-                OrtSession.Result result = session.run(Map.of(ModelContract.INPUT, input), java.util.Set.copyOf(observed))) {
+                OrtSession.Result result = session.run(Map.of(ModelContract.INPUT, input), Set.copyOf(observed))) {
               for (int s = 0; s < STAGES; s++) {
                 FloatBuffer values = ((OnnxTensor) result.get(observed.get(s)).orElseThrow()).getFloatBuffer();
                 while (values.hasRemaining()) {
@@ -287,7 +289,7 @@ public final class Int8Quantizer {
   }
 
   private static NodeProto node(String op, List<String> inputs, String output, AttributeProto... attributes) {
-    NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output + "_" + op.toLowerCase(java.util.Locale.ROOT)).addAllInput(inputs).addOutput(output);
+    NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output + "_" + op.toLowerCase(Locale.ROOT)).addAllInput(inputs).addOutput(output);
     for (AttributeProto attribute : attributes) {
       node.addAttribute(attribute);
     }
