@@ -104,9 +104,9 @@ public final class StudentModel implements AutoCloseable {
         thread.setMaximumPoolSize(parallelRuns);
         StudentModel model = new StudentModel(thread, environment, session, spec, provider[0], parallelRuns);
         model.warmUp(source);
-        log.info("Loaded model {} {} from {} on {} ({} batch(es) at once): {} labels, input {}x3x{}x{}, attention {}x{}x{}",
-            spec.name(), spec.version(), source, provider[0], parallelRuns, spec.labels().size(), spec.frames(), spec.height(),
-            spec.width(), spec.mapFrames(), spec.mapHeight(), spec.mapWidth());
+        log.info("Loaded model {} {} ({}) from {} on {} ({} batch(es) at once): {} labels, input {}x3x{}x{}, attention {}x{}x{}",
+            spec.name(), spec.version(), spec.precision().label(), source, provider[0], parallelRuns, spec.labels().size(),
+            spec.frames(), spec.height(), spec.width(), spec.mapFrames(), spec.mapHeight(), spec.mapWidth());
         return model;
       } catch (ModelRefusedException | RuntimeException e) {
         call(thread, () -> {
