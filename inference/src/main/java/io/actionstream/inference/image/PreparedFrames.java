@@ -47,7 +47,7 @@ public final class PreparedFrames implements AutoCloseable {
   public void fill(List<String> keys, List<Frame> frames, ModelSpec spec, float[] tensor) {
     for (int k = 0; k < frames.size(); k++) {
       byte[] pixels = get(keys.get(k), spec);
-      ClipPreprocessor.normalize(pixels != null ? pixels : preprocessor.prepare(frames.get(k), spec), spec, tensor, 0, k);
+      preprocessor.write(pixels != null ? pixels : preprocessor.prepare(frames.get(k), spec), spec, tensor, 0, k);
     }
   }
 
