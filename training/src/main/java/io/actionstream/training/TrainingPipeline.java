@@ -108,7 +108,7 @@ public final class TrainingPipeline {
 
       String description = "actionstream student distilled from a " + plan.flow().label() + " flow teacher; trained on " + plan.data();
       byte[] onnx = OnnxExporter.export(student.network(), modelSpec, description);
-      ParityCheck.Result parity = ParityCheck.check(student, onnx, realClips(data.test(), sampler, 8), 4, plan.options().seed());
+      ParityCheck.Result parity = ParityCheck.check(student, onnx, sampler.centreClips(data.test(), 8), 4, plan.options().seed());
       log.info("ONNX export: {} bytes, parity max |difference| {}", onnx.length, String.format(Locale.ROOT, "%.2g", parity.max()));
       Files.createDirectories(plan.output());
       Path onnxFile = plan.output().resolve(plan.modelName() + ".onnx");
@@ -206,17 +206,6 @@ public final class TrainingPipeline {
         model.role().label(), 100 * evaluation.classification().top1(), evaluation.localization().meanIou(),
         100 * evaluation.localization().pointingGame()));
     return evaluation;
-  }
-
-  private static List<float[]> realClips(List<Item> items, ClipSampler sampler, int count) {
-    List<float[]> clips = new ArrayList<>();
-    for (int i = 0; i < Math.min(count, items.size()); i++) {
-      Item item = items.get(i * items.size() / Math.min(count, items.size()));
-      float[] clip = new float[sampler.model().clipValues()];
-      sampler.rgb(item.video(), sampler.centreWindow(item.video()), clip, 0);
-      clips.add(clip);
-    }
-    return clips;
   }
 
   private static ModelRelease release(

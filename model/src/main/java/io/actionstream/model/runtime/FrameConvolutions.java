@@ -37,7 +37,6 @@ import java.util.Set;
 public final class FrameConvolutions {
 
   private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
-  private static final int INT64 = TensorProto.DataType.INT64.getNumber();
 
   /** The rewritten model and how many convolutions were rewritten (0: the input, unchanged). */
   public record Rewritten(byte[] onnx, int convolutions) {}
@@ -246,7 +245,7 @@ public final class FrameConvolutions {
     }
 
     private String scalar(String name, long value) {
-      initializers.put(name, TensorProto.newBuilder().setName(name).setDataType(INT64).addInt64Data(value).build());
+      initializers.put(name, OnnxTensors.int64(name, value));
       return name;
     }
 
@@ -276,6 +275,4 @@ public final class FrameConvolutions {
     }
     return fallback;
   }
-
-
 }

@@ -49,6 +49,11 @@ public final class OnnxTensors {
     return raw(name, FLOAT, bytes.array(), dims);
   }
 
+  /** An int64 scalar. */
+  public static TensorProto int64(String name, long value) {
+    return TensorProto.newBuilder().setName(name).setDataType(INT64).addInt64Data(value).build();
+  }
+
   /** A one-dimensional int64 tensor. */
   public static TensorProto int64s(String name, long... values) {
     TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(INT64).addDims(values.length);

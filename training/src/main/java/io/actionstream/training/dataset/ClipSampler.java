@@ -4,6 +4,9 @@ import io.actionstream.model.ModelSpec;
 import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.clip.FrameGeometry;
 import io.actionstream.training.flow.FlowField;
+import io.actionstream.training.dataset.PreparedDataset.Item;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -109,5 +112,18 @@ public final class ClipSampler {
       result[k] = video.boxes().at(frameAt(window, k, video.frames())).clone();
     }
     return result;
+  }
+
+  /** Up to {@code count} clips spread evenly over {@code items}, each its video's centre window, as serving sees it. */
+  public List<float[]> centreClips(List<Item> items, int count) {
+    int n = Math.min(count, items.size());
+    List<float[]> clips = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Item item = items.get(i * items.size() / n);
+      float[] clip = new float[model().clipValues()];
+      rgb(item.video(), centreWindow(item.video()), clip, 0);
+      clips.add(clip);
+    }
+    return clips;
   }
 }

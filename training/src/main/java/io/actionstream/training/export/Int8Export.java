@@ -2,8 +2,6 @@ package io.actionstream.training.export;
 
 import io.actionstream.training.dataset.ClipSampler;
 import io.actionstream.training.dataset.PreparedDataset;
-import io.actionstream.training.dataset.PreparedDataset.Item;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,7 @@ public final class Int8Export {
    * @throws ExportException when the int8 model cannot be made or loses too much accuracy
    */
   public static Result run(byte[] fp32, PreparedDataset data, ClipSampler sampler, int calibrationClips) {
-    List<float[]> clips = calibrationClips(data.train(), sampler, calibrationClips);
+    List<float[]> clips = sampler.centreClips(data.train(), calibrationClips);
     log.info("int8: calibrating on {} training clips", clips.size());
     Int8Quantizer.Quantized quantized = Int8Quantizer.quantize(fp32, clips);
     int stride = sampler.spec().stride();
@@ -40,17 +38,5 @@ public final class Int8Export {
     QuantizationCheck.Comparison test = QuantizationCheck.compare(fp32, quantized.onnx(), data.test(), stride);
     log.info("int8 against fp32 on the test split: {}", test.summary());
     return new Result(quantized.onnx(), quantized.calibration(), validation, test);
-  }
-
-  private static List<float[]> calibrationClips(List<Item> items, ClipSampler sampler, int count) {
-    int n = Math.min(count, items.size());
-    List<float[]> clips = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      Item item = items.get((int) ((long) i * items.size() / n));
-      float[] clip = new float[sampler.model().clipValues()];
-      sampler.rgb(item.video(), sampler.centreWindow(item.video()), clip, 0);
-      clips.add(clip);
-    }
-    return clips;
   }
 }
