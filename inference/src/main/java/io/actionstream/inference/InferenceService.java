@@ -192,7 +192,8 @@ public final class InferenceService implements AutoCloseable {
   private static StudentModel initialModel(InferenceConfig config) throws ModelRefusedException {
     if (config.modelFile() != null) {
       try {
-        return StudentModel.load(Files.readAllBytes(config.modelFile()), config.provider(), config.modelFile().toString());
+        return StudentModel.load(Files.readAllBytes(config.modelFile()), config.provider(), config.modelFile().toString(),
+            StudentModel.Feed.PIXELS);
       } catch (IOException e) {
         throw new ModelRefusedException(RefusalReason.UNREACHABLE, "cannot read model file " + config.modelFile() + ": " + e.getMessage(), e);
       }
@@ -203,7 +204,7 @@ public final class InferenceService implements AutoCloseable {
           + config.releasesTopic() + "': give a model file, or publish one with 'actionstream train --model-store ... -b ...'");
     }
     byte[] onnx = new ArtifactFetcher().fetch(release.get().getArtifactUri(), release.get().getSha256());
-    return StudentModel.load(onnx, config.provider(), release.get().getArtifactUri());
+    return StudentModel.load(onnx, config.provider(), release.get().getArtifactUri(), StudentModel.Feed.PIXELS);
   }
 
   private static void awaitRunning(KafkaStreams streams) {

@@ -2,6 +2,10 @@ package io.actionstream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.inference.batch.ClipInference;
 import io.actionstream.inference.clip.ClipAssembler;
@@ -13,9 +17,11 @@ import io.actionstream.inference.topology.FrameValidator;
 import io.actionstream.ingest.FrameTopicReader;
 import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
+import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.PixelInput;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.AttentionBox;
@@ -32,12 +38,15 @@ import io.actionstream.training.evaluation.ClipResult;
 import io.actionstream.training.evaluation.Localization;
 import io.actionstream.training.synth.SynthActionsWriter;
 import io.actionstream.training.synth.SynthOptions;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,16 +55,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Training sees what serving sees. One generated SynthActions video goes down both paths with
  * the shipped student's contract: the real ingest publishes it to a real broker and the frames
- * are validated, assembled into a clip and turned into a tensor by the code the inference
- * topology runs; the trainer's data pipeline ({@link FrameCache} and {@link ClipSampler}) turns
- * the same file into its evaluation clip. The two tensors must be identical, and so must the
- * boxes the training report scores and the boxes an event carries for that clip.
+ * are validated, assembled into a clip and prepared by the code the inference topology runs, and
+ * the network's own front end ({@link PixelInput}, which serving runs in ONNX Runtime) turns the
+ * clip's pixels into its tensor; the trainer's data pipeline ({@link FrameCache} and {@link
+ * ClipSampler}) turns the same file into its evaluation clip. The two tensors must be identical,
+ * the served network must answer as the checked one does, and the boxes the training report
+ * scores must be the boxes an event carries for that clip.
  */
 class TrainingServingParityTest {
 
   @TempDir static Path dir;
   private static StudentModel student;
+  private static StudentModel checked;
   private static List<Frame> served;
+  private static ByteBuffer servingPixels;
   private static float[] servingTensor;
   private static float[] trainingTensor;
   private static DecodedVideo prepared;
@@ -65,7 +78,8 @@ class TrainingServingParityTest {
   @BeforeAll
   static void runBothPaths() throws Exception {
     Path shipped = Path.of(System.getProperty("actionstream.shipped.model"));
-    student = StudentModel.load(Files.readAllBytes(shipped), ExecutionProvider.CPU, shipped.toString());
+    student = StudentModel.load(Files.readAllBytes(shipped), ExecutionProvider.CPU, shipped.toString(), StudentModel.Feed.PIXELS);
+    checked = StudentModel.load(Files.readAllBytes(shipped), ExecutionProvider.CPU, shipped.toString());
     ModelSpec spec = student.spec();
     // six clips a class, so that the training list (the groups after the first fifth) is not empty
     new SynthActionsWriter(SynthOptions.DEFAULTS.withClipsPerClass(6)).write(dir.resolve("data"), 2, done -> {});
@@ -84,7 +98,8 @@ class TrainingServingParityTest {
             .stream().map(FrameTopicReader.KeyedFrame::frame).toList();
       }
     }
-    servingTensor = servingTensor(served, spec);
+    servingPixels = servingPixels(served, spec);
+    servingTensor = networkTensor(servingPixels, spec);
 
     // training: the trainer's cache and sampler, the evaluation crop of the clip that starts at frame 0
     FrameCache cache = new FrameCache(dir.resolve("cache"), spec, 512);
@@ -96,14 +111,13 @@ class TrainingServingParityTest {
     sampler.rgb(prepared, window, trainingTensor, 0);
   }
 
-  /** What the inference topology does with a camera's frames, up to the tensor it hands the network. */
-  private static float[] servingTensor(List<Frame> frames, ModelSpec spec) {
+  /** What the inference topology does with a camera's frames, up to the pixels it hands the network. */
+  private static ByteBuffer servingPixels(List<Frame> frames, ModelSpec spec) {
     FrameValidator validator = new FrameValidator(4096, Duration.ofMinutes(10), Clock.systemUTC());
     ClipAssembler assembler = new ClipAssembler(2);
     ClipState state = new ClipState();
     List<String> keys = new ArrayList<>();
     List<Frame> valid = new ArrayList<>();
-    float[] tensor = new float[spec.clipValues()];
     try (PreparedFrames pixels = new PreparedFrames()) {
       for (Frame frame : frames) {
         FrameValidator.Result result = validator.validate(frame.getCameraId(), frame.toByteArray());
@@ -117,18 +131,36 @@ class TrainingServingParityTest {
         if (assembler.add(state, frame.getSessionId(), frame.getSegment(), frame.getSequenceNumber(), spec.frames(), spec.frames())
             == ClipAssembler.Outcome.COMPLETED_CLIP) {
           assertThat(state.ready().get(0).sequences()).as("the first clip is frames 0-15").startsWith(0L).hasSize(spec.frames());
-          pixels.fill(keys, valid, spec, tensor);
-          return tensor;
+          ByteBuffer clip = ByteBuffer.allocateDirect(spec.clipValues());
+          pixels.pixels(keys, valid, spec).forEach(clip::put);
+          return clip.flip();
         }
       }
     }
     throw new AssertionError("the ingest published " + frames.size() + " frames, no complete clip");
   }
 
+  /** The tensor the served network computes from the clip's pixels: its front end, run alone in ONNX Runtime. */
+  private static float[] networkTensor(ByteBuffer pixels, ModelSpec spec) throws Exception {
+    OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    try (OrtSession frontEnd = environment.createSession(PixelInput.frontEnd(spec), new OrtSession.SessionOptions());
+        OnnxTensor input = OnnxTensor.createTensor(environment, pixels.duplicate(),
+            new long[] {1, spec.frames(), spec.height(), spec.width(), 3}, OnnxJavaType.UINT8);
+        OrtSession.Result result = frontEnd.run(Map.of(ModelContract.PIXELS, input))) {
+      FloatBuffer values = ((OnnxTensor) result.get(ModelContract.INPUT).orElseThrow()).getFloatBuffer();
+      float[] tensor = new float[values.remaining()];
+      values.get(tensor);
+      return tensor;
+    }
+  }
+
   @AfterAll
   static void close() {
     if (student != null) {
       student.close();
+    }
+    if (checked != null) {
+      checked.close();
     }
   }
 
@@ -137,11 +169,15 @@ class TrainingServingParityTest {
     assertThat(served).as("the ingest published every frame of the 8 fps video").hasSizeGreaterThanOrEqualTo(student.spec().frames());
     assertThat(servingTensor).as("a picture, not a flat tensor").doesNotHave(sameEverywhere());
     // Both decode the same file with FFmpeg, scale and JPEG-encode it with the shared encoder, and
-    // decode, resize and normalize it with the shared preprocessing: every float is the same.
+    // decode and resize it with the shared preprocessing; training normalizes in Java, serving in
+    // the network's front end, with the same constants and operations: every float is the same.
     assertThat(trainingTensor).hasSameSizeAs(servingTensor);
     int first = java.util.Arrays.mismatch(trainingTensor, servingTensor);
     assertThat(first).as("the first value that differs (%s)", first < 0 ? "none" : trainingTensor[first] + " vs " + servingTensor[first])
         .isEqualTo(-1);
+    // and the served network (fed pixels) answers as the network training checks (fed floats)
+    assertThat(student.run(servingPixels.duplicate(), 1).logits())
+        .containsExactly(checked.run(trainingTensor, 1).logits(), org.assertj.core.data.Offset.offset(1e-5f));
   }
 
   private static org.assertj.core.api.Condition<float[]> sameEverywhere() {
@@ -158,7 +194,7 @@ class TrainingServingParityTest {
   @Test
   void theBoxesTheReportScoresAreTheBoxesTheEventCarries() {
     ModelSpec spec = student.spec();
-    StudentModel.Output out = student.run(servingTensor, 1);
+    StudentModel.Output out = student.run(servingPixels.duplicate(), 1);
     float[] probabilities = new float[spec.labels().size()];
     probabilities[0] = 1;
     ActionEvent event = new EventFactory(3, AttentionBoxes.defaults(), false)

@@ -11,6 +11,11 @@ public final class ModelContract {
 
   /** The input tensor: float32 {@code [N, 3, T, H, W]}. */
   public static final String INPUT = "clip";
+  /**
+   * The input serving feeds instead ({@link io.actionstream.model.runtime.PixelInput}, added by
+   * the runner, never in a file): uint8 {@code [N, T, H, W, 3]}, each frame's prepared BGR crop.
+   */
+  public static final String PIXELS = "pixels";
   /** The class scores: float32 {@code [N, K]}, before softmax. */
   public static final String LOGITS = "logits";
   /** The motion attention map: float32 {@code [N, T', H', W']}, summing to 1 per clip. */

@@ -13,8 +13,6 @@ import io.actionstream.training.synth.DemoVideo;
 import io.actionstream.training.synth.SynthOptions;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,7 +129,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     String providerName;
     int parallelRuns;
     Precision precision;
-    try (StudentModel student = StudentModel.load(onnx, ExecutionProvider.parse(provider), modelFile.toString())) {
+    try (StudentModel student = StudentModel.load(onnx, ExecutionProvider.parse(provider), modelFile.toString(), StudentModel.Feed.PIXELS)) {
       gflops = student.spec().gflops();
       precision = student.spec().precision();
       providerName = student.provider();
@@ -156,7 +154,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
     double fp32Bare = Double.NaN;
     if (precision == Precision.INT8) {
       fp32File = fp32Model != null ? fp32Model : Path.of(System.getProperty("actionstream.home", "")).resolve("models/student/student.onnx");
-      try (StudentModel reference = StudentModel.load(Files.readAllBytes(fp32File), ExecutionProvider.parse(provider), fp32File.toString())) {
+      try (StudentModel reference = StudentModel.load(Files.readAllBytes(fp32File), ExecutionProvider.parse(provider), fp32File.toString(),
+          StudentModel.Feed.PIXELS)) {
         if (reference.spec().precision() != Precision.FP32) {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fp32-model " + fp32File + " is not an fp32 model");
         }
@@ -293,16 +292,14 @@ public final class InferenceBenchmark implements Callable<Integer> {
 
   /**
    * Clips per second with nothing but ONNX Runtime running: as many callers as the model runs
-   * batches at once, each running the same batch from a native buffer, as the pipeline's
-   * batching workers do.
+   * batches at once, each running the same batch of pixels from a native buffer, as the
+   * pipeline's batching workers do (the model is loaded as serving loads it, normalizing the
+   * pixels itself).
    */
   private static double bareThroughput(StudentModel student, int batch) throws InterruptedException {
-    int values = batch * student.spec().clipValues();
-    FloatBuffer input = ByteBuffer.allocateDirect(values * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    Random random = new Random(1);
-    for (int i = 0; i < values; i++) {
-      input.put(i, (float) random.nextGaussian());
-    }
+    byte[] pixels = new byte[batch * student.spec().clipValues()];
+    new Random(1).nextBytes(pixels);
+    ByteBuffer input = ByteBuffer.allocateDirect(pixels.length).put(pixels).flip();
     for (int i = 0; i < 2; i++) {
       student.run(input, batch);
     }

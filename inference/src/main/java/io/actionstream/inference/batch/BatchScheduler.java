@@ -6,8 +6,6 @@ import io.actionstream.model.ModelSpec;
 import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.runtime.StudentModel;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Several workers (as many as the model runs batches at once, and at least two) take turns to
  * gather a batch, one at a time so batches fill, then run it while the next worker gathers: on
  * the CPU the batches run side by side, on a GPU the next batch is ready when the last one ends.
- * Each worker copies its clips into its own native batch buffer, which ONNX Runtime reads in place.
+ * Each worker copies its clips' prepared pixels into its own native batch buffer, which ONNX
+ * Runtime reads in place and normalizes (the model is loaded fed {@link StudentModel.Feed#PIXELS}).
  */
 public final class BatchScheduler implements AutoCloseable {
 
@@ -48,7 +47,6 @@ public final class BatchScheduler implements AutoCloseable {
   private final Object gathering = new Object();
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicInteger running = new AtomicInteger();
-  private final TensorPool tensors;
 
   public BatchScheduler(ModelHolder models, int maxBatch, Duration maxWait, InferenceMetrics metrics) {
     if (maxBatch < 1) {
@@ -59,8 +57,6 @@ public final class BatchScheduler implements AutoCloseable {
     this.maxWaitNanos = maxWait.toNanos();
     this.metrics = metrics;
     int count = Math.max(2, models.current().parallelRuns());
-    // enough for the clips of a full batch being prepared while the others run
-    this.tensors = new TensorPool((count + 1) * maxBatch);
     for (int i = 1; i <= count; i++) {
       Thread worker = new Thread(this::work, "inference-batcher-" + i);
       worker.setDaemon(true);
@@ -68,14 +64,6 @@ public final class BatchScheduler implements AutoCloseable {
     }
     running.set(count);
     workers.forEach(Thread::start);
-  }
-
-  /**
-   * A clip tensor of {@code values} floats to prepare and {@link #submit}; arrays come back to a
-   * pool once copied into a batch, so its contents are stale and must be overwritten whole.
-   */
-  public float[] tensor(int values) {
-    return tensors.take(values);
   }
 
   public CompletableFuture<ClipInference> submit(ClipInput clip) {
@@ -87,7 +75,7 @@ public final class BatchScheduler implements AutoCloseable {
   private void work() {
     List<Request> requests = new ArrayList<>(maxBatch);
     try (ClipPreprocessor preprocessor = new ClipPreprocessor()) {
-      FloatBuffer batch = null;
+      ByteBuffer batch = null;
       boolean stop = false;
       while (!stop) {
         synchronized (gathering) {
@@ -157,14 +145,14 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   /** Runs a batch in {@code batch} (or a bigger buffer when it is too small, which it returns). */
-  private FloatBuffer run(List<Request> requests, FloatBuffer batch, ClipPreprocessor preprocessor) {
+  private ByteBuffer run(List<Request> requests, ByteBuffer batch, ClipPreprocessor preprocessor) {
     try (ModelHolder.Lease lease = models.forBatch()) {
       StudentModel model = lease.model();
       ModelSpec spec = model.spec();
       int n = requests.size();
       int per = spec.clipValues();
       if (batch == null || batch.capacity() < n * per) {
-        batch = ByteBuffer.allocateDirect(maxBatch * per * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        batch = ByteBuffer.allocateDirect(maxBatch * per);
       }
       List<Request> runnable = new ArrayList<>(n);
       for (Request request : requests) {
@@ -182,7 +170,7 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  private void runOn(StudentModel model, FloatBuffer batch, List<Request> runnable) {
+  private void runOn(StudentModel model, ByteBuffer batch, List<Request> runnable) {
     ModelSpec spec = model.spec();
     long start = System.nanoTime();
     try {
@@ -203,27 +191,22 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  /** Puts a clip's tensor into the batch, preparing it again if the model's input changed. */
-  private void fill(ClipInput clip, ModelSpec spec, FloatBuffer batch, int offset, ClipPreprocessor preprocessor) {
-    int per = spec.clipValues();
-    float[] tensor = clip.tensor();
-    boolean prepared = tensor != null && spec.sameInputAs(clip.preparedFor());
-    if (!prepared) {
-      tensor = tensors.take(per);
-      int available = clip.frames().size();
-      for (int k = 0; k < spec.frames(); k++) {
+  /** Puts a clip's pixels into the batch ({@code [T, H, W, 3]} at {@code offset}), preparing them again if the model's input changed. */
+  private static void fill(ClipInput clip, ModelSpec spec, ByteBuffer batch, int offset, ClipPreprocessor preprocessor) {
+    int frameBytes = spec.clipValues() / spec.frames();
+    boolean prepared = clip.pixels() != null && spec.sameInputAs(clip.preparedFor());
+    int available = clip.frames().size();
+    for (int k = 0; k < spec.frames(); k++) {
+      byte[] pixels;
+      if (prepared) {
+        pixels = clip.pixels().get(k);
+      } else {
         // a clip of another length: take frames evenly spread over it
         int source = (int) Math.min(available - 1, Math.round((double) k * (available - 1) / Math.max(1, spec.frames() - 1)));
-        preprocessor.write(clip.frames().get(source), spec, tensor, 0, k);
+        pixels = preprocessor.prepare(clip.frames().get(source), spec);
       }
+      batch.put(offset + k * frameBytes, pixels, 0, frameBytes);
     }
-    batch.put(offset, tensor, 0, per);
-    tensors.give(tensor);
-    if (prepared || clip.tensor() == null) {
-      return;
-    }
-    // prepared for another model: the array was the pool's too
-    tensors.give(clip.tensor());
   }
 
   static float[] softmax(float[] logits, int offset, int length) {

@@ -5,13 +5,15 @@ import io.actionstream.schemas.v1.Frame;
 import java.util.List;
 
 /**
- * A clip on its way to the network: its frames and, usually, the tensor already prepared from
- * them (on the stream thread, in parallel with other clips) for the model spec {@code preparedFor}.
- * If the model changed meanwhile, the batcher prepares the clip again for the new one.
+ * A clip on its way to the network: its frames and, usually, each frame's pixels already prepared
+ * (resized and cropped when the frame arrived) for the model spec {@code preparedFor}, which the
+ * batcher copies into its batch as they are; the network normalizes them itself. If the model
+ * changed meanwhile, or {@code pixels} is null, the batcher prepares the frames for the current one.
  */
-public record ClipInput(List<Frame> frames, float[] tensor, ModelSpec preparedFor) {
+public record ClipInput(List<Frame> frames, List<byte[]> pixels, ModelSpec preparedFor) {
 
   public ClipInput {
     frames = List.copyOf(frames);
+    pixels = pixels == null ? null : List.copyOf(pixels);
   }
 }

@@ -4,6 +4,7 @@ import io.actionstream.inference.topology.DecodedFrame;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.schemas.v1.Frame;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How serving turns a camera's frames into a clip tensor, with the shared {@link
+ * How serving prepares a camera's frames for the network, with the shared {@link
  * ClipPreprocessor}: each frame is prepared (resized and cropped for the model) when it arrives,
  * decoded once by validation, and waits in memory by frame key with its message, so that a
- * complete clip neither reads its frames back from the store nor decodes them, and only
- * normalizes their pixels into the tensor. Kept in memory only: after a restart or a rebalance
- * clip assembly reads the frames back from the frames topic and prepares them again. One
- * instance per stream task (it reuses the preprocessor's buffers).
+ * complete clip neither reads its frames back from the store nor decodes them: its frames'
+ * pixels go to the network as they are (which normalizes them, see {@code PixelInput}). Kept in
+ * memory only: after a restart or a rebalance clip assembly reads the frames back from the frames
+ * topic and prepares them again. One instance per stream task (it reuses the preprocessor's buffers).
  */
 public final class PreparedFrames implements AutoCloseable {
 
@@ -39,16 +40,19 @@ public final class PreparedFrames implements AutoCloseable {
   }
 
   /**
-   * Writes the clip of {@code frames} (stored under {@code keys}) into {@code tensor} ({@code [3,
-   * T, H, W]} for {@code spec}): from prepared pixels where they are there, else by decoding.
+   * The prepared pixels of the clip of {@code frames} (stored under {@code keys}) for {@code spec},
+   * frame by frame: those prepared on arrival where they are there, else decoded again. The arrays
+   * are shared, never written after they are prepared.
    *
    * @throws IllegalArgumentException when a frame has to be decoded and cannot be
    */
-  public void fill(List<String> keys, List<Frame> frames, ModelSpec spec, float[] tensor) {
+  public List<byte[]> pixels(List<String> keys, List<Frame> frames, ModelSpec spec) {
+    List<byte[]> clip = new ArrayList<>(frames.size());
     for (int k = 0; k < frames.size(); k++) {
       byte[] pixels = get(keys.get(k), spec);
-      preprocessor.write(pixels != null ? pixels : preprocessor.prepare(frames.get(k), spec), spec, tensor, 0, k);
+      clip.add(pixels != null ? pixels : preprocessor.prepare(frames.get(k), spec));
     }
+    return clip;
   }
 
   public void put(String key, ModelSpec spec, Frame frame, byte[] pixels) {

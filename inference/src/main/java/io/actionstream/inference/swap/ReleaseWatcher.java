@@ -124,7 +124,7 @@ public final class ReleaseWatcher implements AutoCloseable {
     log.info("New release {}: loading", what);
     try {
       byte[] onnx = fetcher.fetch(release.getArtifactUri(), release.getSha256());
-      StudentModel model = StudentModel.load(onnx, provider, release.getArtifactUri());
+      StudentModel model = StudentModel.load(onnx, provider, release.getArtifactUri(), StudentModel.Feed.PIXELS);
       if (!model.spec().version().equals(release.getVersion()) || !model.spec().labels().equals(release.getLabelsList())) {
         model.close();
         throw new ModelRefusedException(io.actionstream.model.RefusalReason.BAD_METADATA,

@@ -230,12 +230,8 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         pending.put(id, new Pending(camera, clip, clipFrames, null, why));
         return;
       }
-      float[] tensor = null;
-      if (clipFrames.size() == spec.frames()) {
-        tensor = scheduler.tensor(spec.clipValues());
-        prepared.fill(keys, clipFrames, spec, tensor);
-      }
-      pending.put(id, new Pending(camera, clip, clipFrames, scheduler.submit(new ClipInput(clipFrames, tensor, spec)), null));
+      List<byte[]> pixels = clipFrames.size() == spec.frames() ? prepared.pixels(keys, clipFrames, spec) : null;
+      pending.put(id, new Pending(camera, clip, clipFrames, scheduler.submit(new ClipInput(clipFrames, pixels, spec)), null));
       metrics.clip();
     } catch (RuntimeException e) {
       log.error("Camera '{}': clip {}-{} cannot be prepared ({}); dropping it", camera, clip.first(), clip.last(), e.getMessage());

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.model.runtime.TinyOnnx;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Test;
 class BatchSchedulerTest {
 
   /**
-   * The tiny model's logits are its input's channel means, so a clip whose red channel holds
-   * {@code i / 100} must come back with exactly its own probabilities whichever batch, position
-   * and worker it ran in.
+   * The tiny model's logits are its input's channel means, so a clip whose red pixels are {@code
+   * i} (blue and green 0) must come back with exactly its own probabilities whichever batch,
+   * position and worker it ran in.
    */
   @Test
   void everyClipGetsItsOwnAnswerWhileWorkersRunBatchesSideBySide() throws Exception {
-    try (ModelHolder models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx"));
+    try (ModelHolder models = new ModelHolder(served());
         BatchScheduler scheduler = new BatchScheduler(models, 4, Duration.ofMillis(2), new InferenceMetrics(new PrometheusRegistry()))) {
       ModelSpec spec = models.current().spec();
       int clips = 300;
@@ -40,10 +40,7 @@ class BatchSchedulerTest {
         // like stream threads: each prepares its clips and submits them without waiting
         submitters.add(new Thread(() -> {
           for (int i = from; i < to; i++) {
-            float[] tensor = scheduler.tensor(spec.clipValues());
-            Arrays.fill(tensor, 0f);
-            Arrays.fill(tensor, 0, spec.clipValues() / 3, i / 100f);
-            answers.set(i, scheduler.submit(new ClipInput(List.of(), tensor, spec)));
+            answers.set(i, scheduler.submit(new ClipInput(List.of(), red(spec, i), spec)));
           }
         }));
       }
@@ -53,7 +50,7 @@ class BatchSchedulerTest {
       }
       for (int i = 0; i < clips; i++) {
         ClipInference answer = answers.get(i).get(30, TimeUnit.SECONDS);
-        float[] expected = BatchScheduler.softmax(new float[] {i / 100f, 0f, 0f}, 0, 3);
+        float[] expected = BatchScheduler.softmax(new float[] {normalized(spec, 0, i), normalized(spec, 1, 0), normalized(spec, 2, 0)}, 0, 3);
         assertThat(answer.probabilities()).as("clip %d", i).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(answer.batchSize()).isBetween(1, 4);
       }
@@ -63,11 +60,11 @@ class BatchSchedulerTest {
   @Test
   void closingAnswersEveryWaitingClipOneWayOrTheOther() throws Exception {
     List<CompletableFuture<ClipInference>> answers = new ArrayList<>();
-    try (ModelHolder models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx"))) {
+    try (ModelHolder models = new ModelHolder(served())) {
       BatchScheduler scheduler = new BatchScheduler(models, 2, Duration.ofMillis(50), new InferenceMetrics(new PrometheusRegistry()));
       ModelSpec spec = models.current().spec();
       for (int i = 0; i < 50; i++) {
-        answers.add(scheduler.submit(new ClipInput(List.of(), new float[spec.clipValues()], spec)));
+        answers.add(scheduler.submit(new ClipInput(List.of(), red(spec, i), spec)));
       }
       scheduler.close();
     }
@@ -96,13 +93,36 @@ class BatchSchedulerTest {
   /** On the CPU (several runs side by side) a clip must not wait for others to fill its batch. */
   @Test
   void onTheCpuALoneClipIsNotHeldBackForItsBatchToFill() throws Exception {
-    try (ModelHolder models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx"));
+    try (ModelHolder models = new ModelHolder(served());
         BatchScheduler scheduler = new BatchScheduler(models, 8, Duration.ofSeconds(10), new InferenceMetrics(new PrometheusRegistry()))) {
       org.junit.jupiter.api.Assumptions.assumeTrue(models.current().parallelRuns() > 1,
           "needs 2 or more cores: with one, the model runs one batch at a time and batches wait to fill");
       ModelSpec spec = models.current().spec();
-      ClipInference answer = scheduler.submit(new ClipInput(List.of(), new float[spec.clipValues()], spec)).get(5, TimeUnit.SECONDS);
+      ClipInference answer = scheduler.submit(new ClipInput(List.of(), red(spec, 0), spec)).get(5, TimeUnit.SECONDS);
       assertThat(answer.batchSize()).isEqualTo(1);
     }
+  }
+
+  /** The tiny model as serving loads it: fed pixels. */
+  private static StudentModel served() throws Exception {
+    return StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx", StudentModel.Feed.PIXELS);
+  }
+
+  /** A clip's prepared frames (BGR) whose red pixels are {@code value % 256}, blue and green 0. */
+  private static List<byte[]> red(ModelSpec spec, int value) {
+    List<byte[]> frames = new ArrayList<>();
+    for (int k = 0; k < spec.frames(); k++) {
+      byte[] frame = new byte[spec.height() * spec.width() * 3];
+      for (int p = 2; p < frame.length; p += 3) {
+        frame[p] = (byte) value;
+      }
+      frames.add(frame);
+    }
+    return frames;
+  }
+
+  /** Channel {@code c} (RGB) of pixel value {@code value % 256}, as the network sees it. */
+  private static float normalized(ModelSpec spec, int c, int value) {
+    return (value & 0xFF) * ClipPreprocessor.scale(spec, c) - ClipPreprocessor.shift(spec, c);
   }
 }

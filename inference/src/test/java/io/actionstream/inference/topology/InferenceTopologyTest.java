@@ -55,7 +55,7 @@ class InferenceTopologyTest {
     }
     registry = new PrometheusRegistry();
     InferenceMetrics metrics = new InferenceMetrics(registry);
-    models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx"));
+    models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx", StudentModel.Feed.PIXELS));
     scheduler = new BatchScheduler(models, 4, Duration.ofMillis(5), metrics);
     var topology = InferenceTopology.build(new InferenceTopology.Topics("frames", "events", "dlq"),
         new InferenceTopology.Clipping(hop, 2, 0.25, Duration.ofMillis(10)),

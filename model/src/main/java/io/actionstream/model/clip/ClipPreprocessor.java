@@ -144,8 +144,6 @@ public final class ClipPreprocessor implements AutoCloseable {
       throw new IllegalArgumentException(pixels.length + " prepared bytes for a " + w + "x" + h + " frame");
     }
     int plane = spec.frames() * n;
-    float[] mean = spec.mean();
-    float[] std = spec.std();
     // OpenCV decodes to BGR; the model reads RGB
     for (int i = 0, p = 0; i < n; i++, p += 3) {
       scratch[i] = pixels[p + 2];
@@ -154,9 +152,22 @@ public final class ClipPreprocessor implements AutoCloseable {
     }
     int base = offset + k * n;
     for (int c = 0; c < 3; c++) {
-      // (v / 255 - mean) / std as one multiply-add per value
-      channel(scratch, c * n, out, base + c * plane, n, 1f / (255f * std[c]), mean[c] / std[c]);
+      channel(scratch, c * n, out, base + c * plane, n, scale(spec, c), shift(spec, c));
     }
+  }
+
+  /**
+   * Channel {@code c}'s (RGB) factor of the normalization {@code v * scale - shift}, which is {@code
+   * (v / 255 - mean) / std} as one multiply and one subtraction per value; the runner's pixel input
+   * uses the same constants and operations (so the same floats).
+   */
+  public static float scale(ModelSpec spec, int c) {
+    return 1f / (255f * spec.std()[c]);
+  }
+
+  /** Channel {@code c}'s (RGB) offset of the normalization; see {@link #scale}. */
+  public static float shift(ModelSpec spec, int c) {
+    return spec.mean()[c] / spec.std()[c];
   }
 
   private static void channel(byte[] source, int from, float[] out, int to, int n, float scale, float shift) {

@@ -1,5 +1,8 @@
 package io.actionstream.model.runtime;
 
+import static io.actionstream.model.runtime.OnnxAttributes.integer;
+import static io.actionstream.model.runtime.OnnxAttributes.ints;
+
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -105,7 +108,7 @@ public final class FrameConvolutions {
           absorbed.add(relu);
           output = relu.getOutput(0);
         }
-        long[] strides = ints(node, "strides", new long[] {1, 1, 1});
+        long[] strides = attribute(node, "strides", new long[] {1, 1, 1});
         replace(node.getInput(0), weight, bias, out, in, strides[1], strides[2], relu != null, output);
         rewritten++;
       }
@@ -207,10 +210,9 @@ public final class FrameConvolutions {
       String range = add("Range", List.of(scalar(p + "zero", 0), time, scalar(p + "one", 1)), p + "range");
       String column = add("Unsqueeze", List.of(range, int64s(p + "column_axis", 1)), p + "column");
       String table = add("Add", List.of(column, int64s(p + "taps", 0, 1, 2)), p + "table");
-      String stacked = add("Gather", List.of(padded, table), p + "stacked", AttributeProto.newBuilder().setName("axis")
-          .setType(AttributeProto.AttributeType.INT).setI(1).build());
+      String stacked = add("Gather", List.of(padded, table), p + "stacked", integer("axis", 1));
       String heightWidth = add("Slice", List.of(shape, int64s(p + "hw_start", 3), int64s(p + "hw_end", 5)), p + "hw");
-      String flatShape = add("Concat", List.of(int64s(p + "flat_lead", -1, 3L * in), heightWidth), p + "flat_shape", axis0());
+      String flatShape = add("Concat", List.of(int64s(p + "flat_lead", -1, 3L * in), heightWidth), p + "flat_shape", integer("axis", 0));
       String flat = add("Reshape", List.of(stacked, flatShape), p + "flat");
       float[] stackedWeight = new float[out * 3 * in * 9];
       for (int o = 0; o < out; o++) {
@@ -230,7 +232,7 @@ public final class FrameConvolutions {
       String outShape = add("Shape", List.of(convolved), p + "conv_shape");
       String outHeightWidth = add("Slice", List.of(outShape, int64s(p + "ohw_start", 2), int64s(p + "ohw_end", 4)), p + "ohw");
       String batchAndTime = add("Gather", List.of(shape, int64s(p + "nt_index", 0, 2)), p + "nt");
-      String framesShape = add("Concat", List.of(batchAndTime, int64s(p + "channels", out), outHeightWidth), p + "frames_shape", axis0());
+      String framesShape = add("Concat", List.of(batchAndTime, int64s(p + "channels", out), outHeightWidth), p + "frames_shape", integer("axis", 0));
       String byFrame = add("Reshape", List.of(convolved, framesShape), p + "by_frame");
       add("Transpose", List.of(byFrame), output, ints("perm", 0, 2, 1, 3, 4));
     }
@@ -255,19 +257,7 @@ public final class FrameConvolutions {
     }
   }
 
-  private static AttributeProto axis0() {
-    return AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(0).build();
-  }
-
-  private static AttributeProto ints(String name, long... values) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-    for (long v : values) {
-      a.addInts(v);
-    }
-    return a.build();
-  }
-
-  private static long[] ints(NodeProto node, String name, long[] fallback) {
+  private static long[] attribute(NodeProto node, String name, long[] fallback) {
     for (AttributeProto a : node.getAttributeList()) {
       if (a.getName().equals(name)) {
         return a.getIntsList().stream().mapToLong(Long::longValue).toArray();

@@ -11,6 +11,7 @@ import io.actionstream.model.ModelMetadata;
 import io.actionstream.model.ModelRefusedException;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.RefusalReason;
+import io.actionstream.model.clip.ClipPreprocessor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -56,29 +57,57 @@ public final class StudentModel implements AutoCloseable {
   /** The outputs for {@code n} clips, flat: logits {@code [n, K]}, attention {@code [n, T'H'W']}. */
   public record Output(int n, float[] logits, float[] attention) {}
 
+  /**
+   * What a loaded model is fed: normalized float clips, as the file's {@value ModelContract#INPUT}
+   * input takes them (training's checks, which compare with the training network), or the
+   * prepared pixels with the normalization run by ONNX Runtime ({@link PixelInput}; serving).
+   */
+  public enum Feed {
+    /** float32 {@code [N, 3, T, H, W]}, normalized RGB planes ({@link #run(FloatBuffer, int)}). */
+    CLIPS,
+    /** uint8 {@code [N, T, H, W, 3]}, each frame's prepared BGR crop ({@link #run(ByteBuffer, int)}). */
+    PIXELS
+  }
+
+  /** Largest difference of a logit allowed between the pixel input and the float input at load. */
+  private static final float FEED_TOLERANCE = 1e-4f;
+
   private final ExecutorService thread;
   private final OrtEnvironment environment;
   private final OrtSession session;
   private final ModelSpec spec;
   private final String provider;
   private final int parallelRuns;
+  private final Feed feed;
 
   private StudentModel(ExecutorService thread, OrtEnvironment environment, OrtSession session, ModelSpec spec, String provider,
-      int parallelRuns) {
+      int parallelRuns, Feed feed) {
     this.thread = thread;
     this.environment = environment;
     this.session = session;
     this.spec = spec;
     this.provider = provider;
     this.parallelRuns = parallelRuns;
+    this.feed = feed;
   }
 
   /**
-   * Loads, checks and warms up a model. {@code source} names it in messages (a file or URI).
+   * Loads a model fed float clips; see {@link #load(byte[], ExecutionProvider, String, Feed)}.
    *
    * @throws ModelRefusedException when the model must not serve
    */
   public static StudentModel load(byte[] onnx, ExecutionProvider wanted, String source) throws ModelRefusedException {
+    return load(onnx, wanted, source, Feed.CLIPS);
+  }
+
+  /**
+   * Loads, checks and warms up a model. {@code source} names it in messages (a file or URI). The
+   * checks run on the file's own float input; a model fed {@link Feed#PIXELS} must then give the
+   * same answers through its pixel input on a trial clip, or it is refused.
+   *
+   * @throws ModelRefusedException when the model must not serve
+   */
+  public static StudentModel load(byte[] onnx, ExecutionProvider wanted, String source, Feed feed) throws ModelRefusedException {
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
     AtomicInteger threads = new AtomicInteger();
     // sized for the CPU; shrunk to one thread below when the session runs on CUDA
@@ -90,27 +119,47 @@ public final class StudentModel implements AutoCloseable {
     try {
       OrtEnvironment environment = call(thread, OrtEnvironment::getEnvironment);
       String[] provider = new String[1];
+      byte[][] graph = new byte[1][];
       OrtSession session;
       try {
-        session = call(thread, () -> createSession(environment, onnx, wanted, provider));
+        session = call(thread, () -> {
+          graph[0] = graphFor(onnx, wanted, provider);
+          return createSession(environment, graph[0], provider[0]);
+        });
       } catch (OrtException e) {
         throw new ModelRefusedException(RefusalReason.NOT_ONNX, source + " is not a loadable ONNX model: " + e.getMessage(), e);
       }
+      StudentModel model = null;
       try {
         ModelSpec spec = ModelMetadata.read(call(thread, () -> session.getMetadata().getCustomMetadata()));
         checkInputsAndOutputs(thread, session, spec, source);
         int parallelRuns = "cpu".equals(provider[0]) ? cores : 1;
         thread.setCorePoolSize(parallelRuns);
         thread.setMaximumPoolSize(parallelRuns);
-        StudentModel model = new StudentModel(thread, environment, session, spec, provider[0], parallelRuns);
+        StudentModel clips = new StudentModel(thread, environment, session, spec, provider[0], parallelRuns, Feed.CLIPS);
+        model = clips;
         model.warmUp(source);
-        log.info("Loaded model {} {} ({}) from {} on {} ({} batch(es) at once): {} labels, input {}x3x{}x{}, attention {}x{}x{}",
-            spec.name(), spec.version(), spec.precision().label(), source, provider[0], parallelRuns, spec.labels().size(),
-            spec.frames(), spec.height(), spec.width(), spec.mapFrames(), spec.mapHeight(), spec.mapWidth());
+        if (feed == Feed.PIXELS) {
+          OrtSession pixelSession = call(thread, () -> createSession(environment, PixelInput.prepend(graph[0], spec), provider[0]));
+          model = new StudentModel(thread, environment, pixelSession, spec, provider[0], parallelRuns, Feed.PIXELS);
+          model.checkAgainst(clips, source);
+          call(thread, () -> {
+            session.close();
+            return null;
+          });
+        }
+        log.info("Loaded model {} {} ({}) from {} on {} ({} batch(es) at once, fed {}): {} labels, input {}x3x{}x{}, "
+            + "attention {}x{}x{}", spec.name(), spec.version(), spec.precision().label(), source, provider[0], parallelRuns,
+            feed == Feed.PIXELS ? "pixels" : "float clips", spec.labels().size(), spec.frames(), spec.height(), spec.width(),
+            spec.mapFrames(), spec.mapHeight(), spec.mapWidth());
         return model;
       } catch (ModelRefusedException | RuntimeException e) {
+        StudentModel opened = model;
         call(thread, () -> {
           session.close();
+          if (opened != null && opened.session != session) {
+            opened.session.close();
+          }
           return null;
         });
         throw e;
@@ -124,34 +173,43 @@ public final class StudentModel implements AutoCloseable {
     }
   }
 
-  private static OrtSession createSession(OrtEnvironment environment, byte[] onnx, ExecutionProvider wanted, String[] provider)
-      throws OrtException {
+  /**
+   * Picks the execution provider ({@code provider[0]}: "cpu" or "cuda") and returns the graph to
+   * run there: on the CPU with its 3D convolutions as per-frame ones ({@link FrameConvolutions}).
+   */
+  private static byte[] graphFor(byte[] onnx, ExecutionProvider wanted, String[] provider) throws OrtException {
+    provider[0] = "cpu";
+    if (wanted != ExecutionProvider.CPU) {
+      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        options.addCUDA(0);
+        provider[0] = "cuda";
+      } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+        if (wanted == ExecutionProvider.CUDA) {
+          throw new OrtException("the CUDA execution provider is not usable here: " + e.getMessage()
+              + " (build with -Pcuda for the GPU runtime, or use --provider cpu)");
+        }
+        log.warn("CUDA is not usable here ({}); running the student on the CPU", e.getMessage());
+      }
+    }
+    if (!provider[0].equals("cpu")) {
+      return onnx;
+    }
+    FrameConvolutions.Rewritten rewritten = FrameConvolutions.rewrite(onnx);
+    if (rewritten.convolutions() > 0) {
+      log.info("Running {} 3D convolution(s) as per-frame 2D convolutions on the CPU", rewritten.convolutions());
+    }
+    return rewritten.onnx();
+  }
+
+  private static OrtSession createSession(OrtEnvironment environment, byte[] graph, String provider) throws OrtException {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       // one thread per run: parallelism comes from running several batches at once (see above)
       options.setIntraOpNumThreads(1);
       // ORT's threads spin between runs by default, burning the cores that the stream threads
       // need to decode and prepare the next clips (measured: 3x slower preprocessing).
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      provider[0] = "cpu";
-      if (wanted != ExecutionProvider.CPU) {
-        try {
-          options.addCUDA(0);
-          provider[0] = "cuda";
-        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-          if (wanted == ExecutionProvider.CUDA) {
-            throw new OrtException("the CUDA execution provider is not usable here: " + e.getMessage()
-                + " (build with -Pcuda for the GPU runtime, or use --provider cpu)");
-          }
-          log.warn("CUDA is not usable here ({}); running the student on the CPU", e.getMessage());
-        }
-      }
-      byte[] graph = onnx;
-      if (provider[0].equals("cpu")) {
-        FrameConvolutions.Rewritten rewritten = FrameConvolutions.rewrite(onnx);
-        if (rewritten.convolutions() > 0) {
-          log.info("Running {} 3D convolution(s) as per-frame 2D convolutions on the CPU", rewritten.convolutions());
-        }
-        graph = rewritten.onnx();
+      if (provider.equals("cuda")) {
+        options.addCUDA(0);
       }
       return environment.createSession(graph, options);
     }
@@ -192,6 +250,38 @@ public final class StudentModel implements AutoCloseable {
     StringBuilder text = new StringBuilder();
     nodes.forEach((name, info) -> text.append(name).append(' ').append(info.getInfo()).append("; "));
     return text.toString();
+  }
+
+  /**
+   * Refuses this pixel-fed model unless it answers a trial clip (a gradient in every channel and
+   * frame) as {@code clips}, its float-fed form, answers the same clip normalized in Java.
+   */
+  private void checkAgainst(StudentModel clips, String source) throws ModelRefusedException {
+    int frameBytes = spec.height() * spec.width() * 3;
+    ByteBuffer pixels = ByteBuffer.allocateDirect(spec.clipValues());
+    float[] normalized = new float[spec.clipValues()];
+    byte[] frame = new byte[frameBytes];
+    for (int k = 0; k < spec.frames(); k++) {
+      for (int i = 0; i < frameBytes; i++) {
+        frame[i] = (byte) (i * 7 + k * 13);
+      }
+      pixels.put(frame);
+      ClipPreprocessor.normalize(frame, spec, normalized, 0, k);
+    }
+    Output expected;
+    Output actual;
+    try {
+      expected = clips.run(normalized, 1);
+      actual = run(pixels.flip(), 1);
+    } catch (IllegalStateException e) {
+      throw new ModelRefusedException(RefusalReason.WARMUP_FAILED, source + ": a trial run on pixels failed: " + e.getMessage(), e);
+    }
+    for (int i = 0; i < expected.logits().length; i++) {
+      if (!(Math.abs(expected.logits()[i] - actual.logits()[i]) <= FEED_TOLERANCE)) {
+        throw new ModelRefusedException(RefusalReason.WARMUP_FAILED, source + ": fed pixels, logit " + i + " is "
+            + actual.logits()[i] + ", fed the same clip as floats " + expected.logits()[i]);
+      }
+    }
   }
 
   private void warmUp(String source) throws ModelRefusedException {
@@ -237,20 +327,64 @@ public final class StudentModel implements AutoCloseable {
    * per batch of 8 here, and 15% of the throughput).
    */
   public Output run(FloatBuffer input, int n) {
+    requireFeed(Feed.CLIPS);
+    return runInParts(n, (from, count) -> {
+      long[] shape = {count, 3, spec.frames(), spec.height(), spec.width()};
+      FloatBuffer clips = input.duplicate().position(from * spec.clipValues()).limit((from + count) * spec.clipValues()).slice();
+      try (OnnxTensor tensor = OnnxTensor.createTensor(environment, clips, shape)) {
+        return runOnce(ModelContract.INPUT, tensor, count);
+      }
+    });
+  }
+
+  /**
+   * Runs {@code n} clips of prepared pixels held in a direct buffer from position 0 ({@code [n, T,
+   * H, W, 3]} uint8, each frame the BGR crop {@link ClipPreprocessor}
+   * prepares), which ONNX Runtime reads in place; for a model loaded with {@link Feed#PIXELS}.
+   */
+  public Output run(ByteBuffer pixels, int n) {
+    requireFeed(Feed.PIXELS);
+    return runInParts(n, (from, count) -> {
+      long[] shape = {count, spec.frames(), spec.height(), spec.width(), 3};
+      ByteBuffer clips = pixels.duplicate().position(from * spec.clipValues()).limit((from + count) * spec.clipValues()).slice();
+      try (OnnxTensor tensor = OnnxTensor.createTensor(environment, clips, shape, ai.onnxruntime.OnnxJavaType.UINT8)) {
+        return runOnce(ModelContract.PIXELS, tensor, count);
+      }
+    });
+  }
+
+  public Feed feed() {
+    return feed;
+  }
+
+  private void requireFeed(Feed wanted) {
+    if (feed != wanted) {
+      throw new IllegalStateException("model " + spec.name() + " " + spec.version() + " was loaded to be fed " + feed
+          + ", not " + wanted);
+    }
+  }
+
+  /** One ONNX Runtime run over clips {@code from} to {@code from + count} of a batch. */
+  private interface Part {
+    Output run(int from, int count) throws OrtException;
+  }
+
+  /** Runs a batch of {@code n} on this model's thread, in CPU-sized parts (see {@link #CPU_RUN_CLIPS}). */
+  private Output runInParts(int n, Part part) {
     int step = "cpu".equals(provider) ? CPU_RUN_CLIPS : n;
     try {
       return call(thread, () -> {
         if (n <= step) {
-          return runOnce(input, 0, n);
+          return part.run(0, n);
         }
         int classes = spec.labels().size();
         float[] logits = new float[n * classes];
         float[] attention = new float[n * spec.mapSize()];
         for (int from = 0; from < n; from += step) {
           int count = Math.min(step, n - from);
-          Output part = runOnce(input, from, count);
-          System.arraycopy(part.logits(), 0, logits, from * classes, count * classes);
-          System.arraycopy(part.attention(), 0, attention, from * spec.mapSize(), count * spec.mapSize());
+          Output out = part.run(from, count);
+          System.arraycopy(out.logits(), 0, logits, from * classes, count * classes);
+          System.arraycopy(out.attention(), 0, attention, from * spec.mapSize(), count * spec.mapSize());
         }
         return new Output(n, logits, attention);
       });
@@ -259,12 +393,8 @@ public final class StudentModel implements AutoCloseable {
     }
   }
 
-  /** One ONNX Runtime run over clips {@code from} to {@code from + n} of {@code input}; on this model's thread. */
-  private Output runOnce(FloatBuffer input, int from, int n) throws OrtException {
-    long[] shape = {n, 3, spec.frames(), spec.height(), spec.width()};
-    FloatBuffer clips = input.duplicate().position(from * spec.clipValues()).limit((from + n) * spec.clipValues()).slice();
-    try (OnnxTensor tensor = OnnxTensor.createTensor(environment, clips, shape);
-        OrtSession.Result result = session.run(Map.of(ModelContract.INPUT, tensor))) {
+  private Output runOnce(String input, OnnxTensor tensor, int n) throws OrtException {
+    try (OrtSession.Result result = session.run(Map.of(input, tensor))) {
       return new Output(n, values(result, ModelContract.LOGITS), values(result, ModelContract.ATTENTION));
     }
   }

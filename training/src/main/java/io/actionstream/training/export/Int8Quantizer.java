@@ -15,6 +15,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.Precision;
 import io.actionstream.model.runtime.FrameConvolutions;
+import io.actionstream.model.runtime.OnnxAttributes;
 import io.actionstream.model.runtime.OnnxTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -282,7 +283,7 @@ public final class Int8Quantizer {
     initializers.put(q + "_bias_int32", tensor(q + "_bias_int32", INT32, biases.array(), perChannelDims));
     initializers.put(q + "_bias_scale", floatTensor(q + "_bias_scale", biasScale, perChannelDims));
     initializers.put(q + "_bias_zero", tensor(q + "_bias_zero", INT32, new byte[channels * 4], perChannelDims));
-    AttributeProto axis = AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(0).build();
+    AttributeProto axis = OnnxAttributes.integer("axis", 0);
     nodes.add(node("DequantizeLinear", List.of(q, q + "_scale", q + "_zero"), q + "_dequantized", axis));
     nodes.add(node("DequantizeLinear", List.of(q + "_bias_int32", q + "_bias_scale", q + "_bias_zero"), q + "_dequantized_bias", axis));
     return q + "_dequantized";

@@ -1,0 +1,117 @@
+package io.actionstream.model.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.actionstream.model.ModelContract;
+import io.actionstream.model.ModelRefusedException;
+import io.actionstream.model.ModelSpec;
+import io.actionstream.model.RefusalReason;
+import io.actionstream.model.clip.ClipPreprocessor;
+import io.actionstream.model.frame.FrameEncodings;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PixelInputTest {
+
+  @Test
+  void theFrontEndGivesTheFloatsOfTheJavaNormalizationValueForValue() throws Exception {
+    // every channel its own mean and std, so a channel taken from the wrong place shows
+    ModelSpec spec = new ModelSpec("m", "1", List.of("a", "b"), ModelSpec.input(3, 8, 9, 8, new float[] {0.485f, 0.456f, 0.406f},
+        new float[] {0.229f, 0.224f, 0.225f}, 10, FrameEncodings.DEFAULT), ModelSpec.attention(1, 1, 1), 0);
+    int frameBytes = 8 * 9 * 3;
+    Random random = new Random(5);
+    ByteBuffer pixels = ByteBuffer.allocateDirect(2 * spec.clipValues());
+    float[] expected = new float[2 * spec.clipValues()];
+    for (int clip = 0; clip < 2; clip++) {
+      for (int k = 0; k < spec.frames(); k++) {
+        byte[] frame = new byte[frameBytes];
+        random.nextBytes(frame);
+        pixels.put(frame);
+        ClipPreprocessor.normalize(frame, spec, expected, clip * spec.clipValues(), k);
+      }
+    }
+    pixels.flip();
+    OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    try (OrtSession session = environment.createSession(PixelInput.frontEnd(spec), new OrtSession.SessionOptions());
+        OnnxTensor input = OnnxTensor.createTensor(environment, pixels, new long[] {2, 3, 8, 9, 3}, OnnxJavaType.UINT8);
+        OrtSession.Result result = session.run(Map.of(ModelContract.PIXELS, input))) {
+      FloatBuffer out = ((OnnxTensor) result.get(ModelContract.INPUT).orElseThrow()).getFloatBuffer();
+      float[] actual = new float[out.remaining()];
+      out.get(actual);
+      assertThat(actual).hasSameSizeAs(expected);
+      int first = java.util.Arrays.mismatch(actual, expected);
+      assertThat(first).as("first value that differs (%s)", first < 0 ? "none" : actual[first] + " vs " + expected[first])
+          .isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void aModelFedPixelsAnswersAsTheSameModelFedTheNormalizedClip() throws Exception {
+    byte[] onnx = new TinyOnnx().build();
+    try (StudentModel clips = StudentModel.load(onnx, ExecutionProvider.CPU, "tiny.onnx");
+        StudentModel pixels = StudentModel.load(onnx, ExecutionProvider.CPU, "tiny.onnx", StudentModel.Feed.PIXELS)) {
+      ModelSpec spec = pixels.spec();
+      int frameBytes = spec.height() * spec.width() * 3;
+      ByteBuffer batch = ByteBuffer.allocateDirect(2 * spec.clipValues());
+      float[] normalized = new float[2 * spec.clipValues()];
+      for (int clip = 0; clip < 2; clip++) {
+        for (int k = 0; k < spec.frames(); k++) {
+          byte[] frame = new byte[frameBytes];
+          for (int i = 0; i < frameBytes; i += 3) {
+            frame[i] = (byte) (10 + clip); // blue
+            frame[i + 1] = (byte) 128; // green
+            frame[i + 2] = (byte) (250 - k); // red
+          }
+          batch.put(frame);
+          ClipPreprocessor.normalize(frame, spec, normalized, clip * spec.clipValues(), k);
+        }
+      }
+      StudentModel.Output fromPixels = pixels.run(batch.flip(), 2);
+      StudentModel.Output fromFloats = clips.run(normalized, 2);
+      assertThat(fromPixels.logits()).containsExactly(fromFloats.logits());
+      assertThat(fromPixels.attention()).containsExactly(fromFloats.attention());
+      // the tiny model's logits are the channel means, in RGB order: red is brightest
+      assertThat(fromPixels.logits()[0]).isGreaterThan(fromPixels.logits()[1]).isGreaterThan(fromPixels.logits()[2]);
+      assertThat(pixels.feed()).isEqualTo(StudentModel.Feed.PIXELS);
+      assertThatThrownBy(() -> pixels.run(normalized, 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("PIXELS");
+      assertThatThrownBy(() -> clips.run(batch, 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("CLIPS");
+    }
+  }
+
+  @Test
+  void theShippedStudentFedPixelsAgreesWithItsFloatInput() throws Exception {
+    byte[] onnx = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(System.getProperty("actionstream.shipped.model")));
+    try (StudentModel clips = StudentModel.load(onnx, ExecutionProvider.CPU, "student.onnx");
+        StudentModel pixels = StudentModel.load(onnx, ExecutionProvider.CPU, "student.onnx", StudentModel.Feed.PIXELS)) {
+      ModelSpec spec = pixels.spec();
+      byte[] clip = new byte[spec.clipValues()];
+      new Random(3).nextBytes(clip);
+      float[] normalized = new float[spec.clipValues()];
+      int frameBytes = spec.height() * spec.width() * 3;
+      for (int k = 0; k < spec.frames(); k++) {
+        ClipPreprocessor.normalize(java.util.Arrays.copyOfRange(clip, k * frameBytes, (k + 1) * frameBytes), spec, normalized, 0, k);
+      }
+      float[] fromPixels = pixels.run(ByteBuffer.allocateDirect(clip.length).put(clip).flip(), 1).logits();
+      float[] fromFloats = clips.run(normalized, 1).logits();
+      assertThat(fromPixels).containsExactly(fromFloats, org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  @Test
+  void aBrokenModelIsRefusedForTheSameReasonWhenFedPixels() {
+    TinyOnnx wrongInput = new TinyOnnx();
+    wrongInput.inputName = "video";
+    assertThatThrownBy(() -> StudentModel.load(wrongInput.build(), ExecutionProvider.CPU, "bad.onnx", StudentModel.Feed.PIXELS))
+        .isInstanceOf(ModelRefusedException.class)
+        .satisfies(e -> assertThat(((ModelRefusedException) e).reason()).isEqualTo(RefusalReason.WRONG_INPUT));
+  }
+}
