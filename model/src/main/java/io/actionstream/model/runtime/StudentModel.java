@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * with it, and training's export parity check and quality gate run the exported file with it, so
  * what is checked is what is served. Loading checks everything serving relies on (the metadata,
  * the {@code clip} input, the {@code logits} and {@code attention} outputs, a trial run) and
- * refuses the model with a {@link RefusalReason} otherwise.
+ * refuses the model with a {@link RefusalReason} otherwise. Training's checks feed it float clips;
+ * serving feeds it pixels ({@link Feed#PIXELS}: the normalization runs in the graph, see {@link
+ * PixelInput}), after the same checks and a trial clip that must get the same answer both ways.
  *
  * <p>All calls into ONNX Runtime happen on threads of this model with a 64 MiB stack: ORT
  * recurses deeply while it loads and runs a graph and overflows a default Java thread stack,
