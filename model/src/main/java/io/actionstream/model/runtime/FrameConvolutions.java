@@ -1,7 +1,7 @@
 package io.actionstream.model.runtime;
 
-import static io.actionstream.model.runtime.OnnxAttributes.integer;
-import static io.actionstream.model.runtime.OnnxAttributes.ints;
+import static io.actionstream.model.runtime.OnnxNodes.integer;
+import static io.actionstream.model.runtime.OnnxNodes.ints;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -238,11 +238,7 @@ public final class FrameConvolutions {
     }
 
     private String add(String op, List<String> inputs, String output, AttributeProto... attributes) {
-      NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output + "_node").addAllInput(inputs).addOutput(output);
-      for (AttributeProto a : attributes) {
-        node.addAttribute(a);
-      }
-      nodes.add(node.build());
+      nodes.add(OnnxNodes.node(op, output + "_node", inputs, output, attributes));
       return output;
     }
 

@@ -1,7 +1,7 @@
 package io.actionstream.model.runtime;
 
-import static io.actionstream.model.runtime.OnnxAttributes.integer;
-import static io.actionstream.model.runtime.OnnxAttributes.ints;
+import static io.actionstream.model.runtime.OnnxNodes.integer;
+import static io.actionstream.model.runtime.OnnxNodes.ints;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -110,10 +110,6 @@ public final class PixelInput {
   }
 
   private static NodeProto node(String op, List<String> inputs, String output, AttributeProto... attributes) {
-    NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output).addAllInput(inputs).addOutput(output);
-    for (AttributeProto a : attributes) {
-      node.addAttribute(a);
-    }
-    return node.build();
+    return OnnxNodes.node(op, output, inputs, output, attributes);
   }
 }

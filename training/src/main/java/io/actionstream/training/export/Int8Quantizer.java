@@ -15,7 +15,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.Precision;
 import io.actionstream.model.runtime.FrameConvolutions;
-import io.actionstream.model.runtime.OnnxAttributes;
+import io.actionstream.model.runtime.OnnxNodes;
 import io.actionstream.model.runtime.OnnxTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -283,18 +283,14 @@ public final class Int8Quantizer {
     initializers.put(q + "_bias_int32", tensor(q + "_bias_int32", INT32, biases.array(), perChannelDims));
     initializers.put(q + "_bias_scale", floatTensor(q + "_bias_scale", biasScale, perChannelDims));
     initializers.put(q + "_bias_zero", tensor(q + "_bias_zero", INT32, new byte[channels * 4], perChannelDims));
-    AttributeProto axis = OnnxAttributes.integer("axis", 0);
+    AttributeProto axis = OnnxNodes.integer("axis", 0);
     nodes.add(node("DequantizeLinear", List.of(q, q + "_scale", q + "_zero"), q + "_dequantized", axis));
     nodes.add(node("DequantizeLinear", List.of(q + "_bias_int32", q + "_bias_scale", q + "_bias_zero"), q + "_dequantized_bias", axis));
     return q + "_dequantized";
   }
 
   private static NodeProto node(String op, List<String> inputs, String output, AttributeProto... attributes) {
-    NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output + "_" + op.toLowerCase(Locale.ROOT)).addAllInput(inputs).addOutput(output);
-    for (AttributeProto attribute : attributes) {
-      node.addAttribute(attribute);
-    }
-    return node.build();
+    return OnnxNodes.node(op, output + "_" + op.toLowerCase(Locale.ROOT), inputs, output, attributes);
   }
 
   private static float[] floats(Map<String, TensorProto> initializers, String name) {

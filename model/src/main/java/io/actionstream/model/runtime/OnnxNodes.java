@@ -1,14 +1,25 @@
 package io.actionstream.model.runtime;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.List;
 
 /**
- * Node attributes for the graphs the project writes or rewrites (the per-frame convolutions, the
+ * Nodes and their attributes for the graphs the project rewrites (the per-frame convolutions, the
  * pixel input, the int8 quantizer): one home, so every rewrite spells them the same way.
  */
-public final class OnnxAttributes {
+public final class OnnxNodes {
 
-  private OnnxAttributes() {}
+  private OnnxNodes() {}
+
+  /** A node named {@code name} running {@code op} on {@code inputs} into one {@code output}. */
+  public static NodeProto node(String op, String name, List<String> inputs, String output, AttributeProto... attributes) {
+    NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(output);
+    for (AttributeProto a : attributes) {
+      node.addAttribute(a);
+    }
+    return node.build();
+  }
 
   /** An integer attribute, e.g. {@code axis}. */
   public static AttributeProto integer(String name, long value) {
