@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.model.runtime.TinyOnnx;
 import io.actionstream.schemas.v1.ActionEvent;
+import io.actionstream.schemas.v1.ClipAssemblyState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on with the next) when retention has removed them.
  */
 class ClipRestoreTest {
+
+  private static final String STATE_CHANGELOG = "restore-test-clip-state-changelog";
 
   @TempDir Path dir;
   private EmbeddedKafkaBroker broker;
@@ -84,6 +88,52 @@ class ClipRestoreTest {
 
     assertThat(events(2)).extracting(ActionEvent::getFirstSequenceNumber).as("4-7 cannot be completed; 8-11 can")
         .containsExactly(0L, 8L);
+  }
+
+  @Test
+  void aStateWrittenByTheVersionThatKeptOffsetsInTheirOwnStoreRestoresWithThem() throws Exception {
+    runUntilConsumed(0, 6);
+    // rewrite the changelogs as that version left them: the camera's state without offsets, and
+    // one entry per waiting frame (4 and 5, at offsets 4 and 5) in clip-frame-offsets
+    ClipAssemblyState current = lastState("gate");
+    assertThat(current.getPartialList()).containsExactly(4L, 5L);
+    assertThat(current.getPartialOffsetsList()).as("this version records the offsets in the state").containsExactly(4L, 5L);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+        new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(STATE_CHANGELOG, 0, "gate", current.toBuilder().clearPartialOffsets().build().toByteArray()));
+      for (long s = 4; s <= 5; s++) {
+        producer.send(new ProducerRecord<>("restore-test-clip-frame-offsets-changelog", 0, String.format("gate\u0000s\u0000%020d", s),
+            new LongSerializer().serialize("", s)));
+      }
+      producer.flush();
+    }
+    runUntilConsumed(6, 8);
+
+    assertThat(events(2)).extracting(ActionEvent::getFirstSequenceNumber, ActionEvent::getLastSequenceNumber)
+        .as("4 and 5 were found through the older version's store")
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 3L), org.assertj.core.groups.Tuple.tuple(4L, 7L));
+    assertThat(lastState("gate").getPartialOffsetsCount()).isEqualTo(lastState("gate").getPartialCount());
+  }
+
+  /** The latest value of {@code camera}'s clip state in its changelog. */
+  private ClipAssemblyState lastState(String camera) throws Exception {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
+        "isolation.level", "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition(STATE_CHANGELOG, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      byte[] last = null;
+      while (consumer.position(partition) < end) {
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.key().equals(camera) && record.value() != null) {
+            last = record.value();
+          }
+        }
+      }
+      assertThat(last).as("a state of " + camera + " in " + STATE_CHANGELOG).isNotNull();
+      return ClipAssemblyState.parseFrom(last);
+    }
   }
 
   /** One instance: frames {@code from} to {@code to - 1} are sent, consumed, and the instance stopped. */

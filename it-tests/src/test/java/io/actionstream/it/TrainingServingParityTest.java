@@ -128,7 +128,8 @@ class TrainingServingParityTest {
         }
         keys.add(key);
         valid.add(result.frame());
-        if (assembler.add(state, frame.getSessionId(), frame.getSegment(), frame.getSequenceNumber(), spec.frames(), spec.frames())
+        if (assembler.add(state, frame.getSessionId(), frame.getSegment(), frame.getSequenceNumber(), valid.size() - 1, spec.frames(),
+            spec.frames())
             == ClipAssembler.Outcome.COMPLETED_CLIP) {
           assertThat(state.ready().get(0).sequences()).as("the first clip is frames 0-15").startsWith(0L).hasSize(spec.frames());
           ByteBuffer clip = ByteBuffer.allocateDirect(spec.clipValues());

@@ -1,8 +1,5 @@
 package io.actionstream.inference.clip;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The rules that cut a camera's frames into clips. A clip is {@code frames} consecutive frames
  * of one ingest session and segment; a new clip starts every {@code hop} frames (hop = frames:
@@ -35,12 +32,12 @@ public final class ClipAssembler {
   }
 
   /**
-   * Adds a frame to the state; complete clips are appended to {@link ClipState#ready()}.
+   * Adds a frame (with its offset in the frames topic) to the state; complete clips are appended to {@link ClipState#ready()}.
    * Returns what happened; the caller stores the frame unless the outcome is {@link
    * Outcome#DUPLICATE}, and may then drop frames the state no longer {@linkplain
    * ClipState#references references}.
    */
-  public Outcome add(ClipState state, String sessionId, int segment, long sequence, int frames, int hop) {
+  public Outcome add(ClipState state, String sessionId, int segment, long sequence, long offset, int frames, int hop) {
     Outcome outcome;
     if (state.lastSequence() < 0 && state.partial().isEmpty()) {
       outcome = Outcome.FIRST_FRAME;
@@ -58,20 +55,11 @@ public final class ClipAssembler {
       outcome = Outcome.APPENDED;
     }
     if (outcome != Outcome.APPENDED) {
-      state.partial().clear();
-      state.follow(sessionId, segment);
+      state.restart(sessionId, segment);
     }
-    state.lastSequence(sequence);
-    state.partial().add(sequence);
+    state.append(sequence, offset);
     if (state.partial().size() >= frames) {
-      List<Long> clip = new ArrayList<>(state.partial().subList(0, frames));
-      state.ready().add(new ClipState.PendingClip(sessionId, clip));
-      int keep = Math.max(0, frames - hop);
-      List<Long> overlap = new ArrayList<>(clip.subList(frames - keep, frames));
-      List<Long> rest = new ArrayList<>(state.partial().subList(frames, state.partial().size()));
-      state.partial().clear();
-      state.partial().addAll(overlap);
-      state.partial().addAll(rest);
+      state.completeClip(frames, hop);
       return Outcome.COMPLETED_CLIP;
     }
     return outcome;

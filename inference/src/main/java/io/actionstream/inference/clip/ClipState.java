@@ -8,16 +8,22 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * What clip assembly remembers about one camera, kept in a changelogged state store as a {@link
- * ClipAssemblyState} message: the ingest
- * session and segment it follows, the last sequence number seen, the frames of the clip being
- * filled, and complete clips that still wait for their event. The frames themselves live in a
- * separate store, one entry per frame, so updating this small record is cheap.
+ * ClipAssemblyState} message: the ingest session and segment it follows, the last sequence
+ * number seen, the frames of the clip being filled and complete clips that still wait for their
+ * event, each frame by its sequence number and its offset in the frames topic. The frames
+ * themselves are not stored (a restore reads them back from the topic at those offsets), so this
+ * one small record per camera is all the state a frame writes.
  */
 public final class ClipState {
+
+  /** The offset of a frame whose offset was not recorded (a state restored from an older version). */
+  public static final long UNKNOWN_OFFSET = -1;
 
   /** First byte of the stored format before the protobuf message. */
   private static final byte LEGACY_FORMAT = 1;
@@ -26,12 +32,25 @@ public final class ClipState {
   private int segment = -1;
   private long lastSequence = -1;
   private final List<Long> partial = new ArrayList<>();
+  private final List<Long> partialOffsets = new ArrayList<>();
   private final List<PendingClip> ready = new ArrayList<>();
 
-  /** A complete clip: its session and frame sequence numbers, in order. */
-  public record PendingClip(String sessionId, List<Long> sequences) {
+  /**
+   * A complete clip: its session, its frames' sequence numbers in order and, parallel to them,
+   * their offsets in the frames topic.
+   */
+  public record PendingClip(String sessionId, List<Long> sequences, List<Long> offsets) {
     public PendingClip {
       sequences = List.copyOf(sequences);
+      offsets = List.copyOf(offsets);
+      if (offsets.size() != sequences.size()) {
+        throw new IllegalArgumentException(sequences.size() + " frames but " + offsets.size() + " offsets");
+      }
+    }
+
+    /** A clip whose offsets were not recorded (stored by an older version). */
+    static PendingClip withoutOffsets(String sessionId, List<Long> sequences) {
+      return new PendingClip(sessionId, sequences, Collections.nCopies(sequences.size(), UNKNOWN_OFFSET));
     }
 
     public long first() {
@@ -55,21 +74,78 @@ public final class ClipState {
     return lastSequence;
   }
 
+  /** Sequence numbers of the frames of the clip being filled, in order. */
   public List<Long> partial() {
-    return partial;
+    return Collections.unmodifiableList(partial);
+  }
+
+  /** The frames topic offsets of {@link #partial()}'s frames, parallel to it. */
+  public List<Long> partialOffsets() {
+    return Collections.unmodifiableList(partialOffsets);
+  }
+
+  /** The clip being filled, as a clip (what a restore must read back besides the ready ones). */
+  public PendingClip partialClip() {
+    return new PendingClip(sessionId, partial, partialOffsets);
   }
 
   public List<PendingClip> ready() {
     return ready;
   }
 
-  void follow(String session, int newSegment) {
+  /** Throws the clip being filled away and follows {@code session} and {@code newSegment}. */
+  void restart(String session, int newSegment) {
+    partial.clear();
+    partialOffsets.clear();
     this.sessionId = session;
     this.segment = newSegment;
   }
 
-  void lastSequence(long sequence) {
-    this.lastSequence = sequence;
+  /** Adds a frame to the clip being filled. */
+  void append(long sequence, long offset) {
+    lastSequence = sequence;
+    partial.add(sequence);
+    partialOffsets.add(offset);
+  }
+
+  /**
+   * Turns the first {@code frames} frames of the clip being filled into a ready clip; the last
+   * {@code frames - hop} of them (the overlap with the next clip) and any later ones stay.
+   */
+  void completeClip(int frames, int hop) {
+    ready.add(new PendingClip(sessionId, partial.subList(0, frames), partialOffsets.subList(0, frames)));
+    int drop = Math.min(hop, frames);
+    partial.subList(0, drop).clear();
+    partialOffsets.subList(0, drop).clear();
+  }
+
+  /**
+   * Fills in the offsets a state from an older version did not record, from {@code lookup}
+   * (session and sequence to offset, or null where it has none); returns whether any was missing.
+   */
+  public boolean fillUnknownOffsets(BiFunction<String, Long, Long> lookup) {
+    boolean missing = fill(sessionId, partial, partialOffsets, lookup);
+    for (int i = 0; i < ready.size(); i++) {
+      PendingClip clip = ready.get(i);
+      List<Long> offsets = new ArrayList<>(clip.offsets());
+      if (fill(clip.sessionId(), clip.sequences(), offsets, lookup)) {
+        missing = true;
+        ready.set(i, new PendingClip(clip.sessionId(), clip.sequences(), offsets));
+      }
+    }
+    return missing;
+  }
+
+  private static boolean fill(String session, List<Long> sequences, List<Long> offsets, BiFunction<String, Long, Long> lookup) {
+    boolean missing = false;
+    for (int i = 0; i < sequences.size(); i++) {
+      if (offsets.get(i) == UNKNOWN_OFFSET) {
+        missing = true;
+        Long offset = lookup.apply(session, sequences.get(i));
+        offsets.set(i, offset != null ? offset : UNKNOWN_OFFSET);
+      }
+    }
+    return missing;
   }
 
   /** Whether a frame of {@code session} with {@code sequence} is still needed by a clip. */
@@ -88,9 +164,10 @@ public final class ClipState {
   /** The state as its protobuf message (the store's and the changelog's value). */
   public ClipAssemblyState toProto() {
     ClipAssemblyState.Builder proto = ClipAssemblyState.newBuilder().setSessionId(sessionId).setSegment(segment)
-        .setLastSequence(lastSequence).addAllPartial(partial);
+        .setLastSequence(lastSequence).addAllPartial(partial).addAllPartialOffsets(partialOffsets);
     for (PendingClip clip : ready) {
-      proto.addReady(PendingClipState.newBuilder().setSessionId(clip.sessionId()).addAllSequences(clip.sequences()));
+      proto.addReady(PendingClipState.newBuilder().setSessionId(clip.sessionId()).addAllSequences(clip.sequences())
+          .addAllOffsets(clip.offsets()));
     }
     return proto.build();
   }
@@ -101,8 +178,12 @@ public final class ClipState {
     state.segment = proto.getSegment();
     state.lastSequence = proto.getLastSequence();
     state.partial.addAll(proto.getPartialList());
+    state.partialOffsets.addAll(proto.getPartialOffsetsCount() == proto.getPartialCount() ? proto.getPartialOffsetsList()
+        : Collections.nCopies(proto.getPartialCount(), UNKNOWN_OFFSET));
     for (PendingClipState clip : proto.getReadyList()) {
-      state.ready.add(new PendingClip(clip.getSessionId(), clip.getSequencesList()));
+      state.ready.add(clip.getOffsetsCount() == clip.getSequencesCount()
+          ? new PendingClip(clip.getSessionId(), clip.getSequencesList(), clip.getOffsetsList())
+          : PendingClip.withoutOffsets(clip.getSessionId(), clip.getSequencesList()));
     }
     return state;
   }
@@ -135,9 +216,10 @@ public final class ClipState {
       state.segment = in.readInt();
       state.lastSequence = in.readLong();
       state.partial.addAll(readSequences(in));
+      state.partialOffsets.addAll(Collections.nCopies(state.partial.size(), UNKNOWN_OFFSET));
       int readyCount = in.readInt();
       for (int i = 0; i < readyCount; i++) {
-        state.ready.add(new PendingClip(in.readUTF(), readSequences(in)));
+        state.ready.add(PendingClip.withoutOffsets(in.readUTF(), readSequences(in)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -44,12 +44,14 @@ import org.slf4j.LoggerFactory;
  * waiting, and forwards their events once the network has answered (on a wall-clock
  * punctuation, or when the next frame arrives), in clip order per camera.
  *
- * <p>Two changelogged stores hold what a restore needs: {@code clip-state} (per camera: the clip
- * being filled and complete clips waiting for their event) and {@code clip-frame-offsets} (per
- * frame still needed, its offset in the frames topic). The frames themselves, with their
- * prepared pixels, wait in memory for their clip, so a JPEG is decoded once, by validation, and
- * no frame is written to a changelog a second time (which doubled the broker's bytes); after a
- * restore they are read back from the frames topic by offset ({@link FrameHistory}). A clip
+ * <p>One changelogged store holds what a restore needs: {@code clip-state}, per camera the clip
+ * being filled and complete clips waiting for their event, each frame by sequence number and
+ * offset in the frames topic. The frames themselves, with their prepared pixels, wait in memory
+ * for their clip, so a JPEG is decoded once, by validation, and no frame is written to a
+ * changelog a second time (which doubled the broker's bytes); after a restore they are read back
+ * from the frames topic by offset ({@link FrameHistory}). A frame writes one store entry, its
+ * camera's state (offsets had a store of their own, one entry per frame, written and later
+ * deleted: two more changelog records per frame; a state of that version still restores). A clip
  * leaves the state in the same transaction as its event, so a crash neither loses an event (the
  * clip is still in the restored state and is submitted again) nor duplicates one (the event and
  * the removal commit together); the frames a restored state refers to are all before the
@@ -83,7 +85,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   private final Map<String, ClipState> live = new HashMap<>();
   private ProcessorContext<String, Message> context;
   private KeyValueStore<String, ClipState> states;
-  private KeyValueStore<String, Long> offsets;
+  private KeyValueStore<String, Long> legacyOffsets;
 
   ClipProcessor(ClipAssembler assembler, int hop, double frameRateTolerance, ModelHolder models, BatchScheduler scheduler,
       EventFactory events, InferenceMetrics metrics, Duration punctuation, String framesTopic, FrameHistory history,
@@ -105,7 +107,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   public void init(ProcessorContext<String, Message> context) {
     this.context = context;
     this.states = context.getStateStore(InferenceTopology.STATE_STORE);
-    this.offsets = context.getStateStore(InferenceTopology.OFFSET_STORE);
+    this.legacyOffsets = context.getStateStore(InferenceTopology.LEGACY_OFFSET_STORE);
     context.schedule(punctuation, PunctuationType.WALL_CLOCK_TIME, now -> drain());
     // A state restored after a crash or a rebalance: its frames come back from the topic, and
     // its complete clips go to the network again.
@@ -113,6 +115,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
     try (KeyValueIterator<String, ClipState> all = states.all()) {
       all.forEachRemaining(entry -> restored.put(entry.key, entry.value));
     }
+    adoptLegacyOffsets(restored);
     if (restored.isEmpty()) {
       return;
     }
@@ -120,18 +123,39 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
     restored.forEach((camera, state) -> state.ready().forEach(clip -> submit(camera, clip)));
   }
 
+  /**
+   * States written by the version that kept offsets in a store of their own take their offsets
+   * from it; the store is then emptied (nothing writes it any more).
+   */
+  private void adoptLegacyOffsets(Map<String, ClipState> restored) {
+    List<String> legacyKeys = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = legacyOffsets.all()) {
+      all.forEachRemaining(entry -> legacyKeys.add(entry.key));
+    }
+    if (legacyKeys.isEmpty()) {
+      return;
+    }
+    restored.forEach((camera, state) -> {
+      if (state.fillUnknownOffsets((session, sequence) -> legacyOffsets.get(frameKey(camera, session, sequence)))) {
+        store(camera, state);
+      }
+    });
+    legacyKeys.forEach(legacyOffsets::delete);
+    log.info("Task {}: took the frame offsets of {} camera(s) from the store {} of an older version, and emptied it",
+        context.taskId(), restored.size(), InferenceTopology.LEGACY_OFFSET_STORE);
+  }
+
   /** Reads the frames the restored states refer to back from the frames topic, into memory. */
   private void readBack(Map<String, ClipState> restored) {
     Map<Long, String> keysByOffset = new HashMap<>();
     restored.forEach((camera, state) -> {
       List<PendingClip> held = new ArrayList<>(state.ready());
-      held.add(new PendingClip(state.sessionId(), state.partial()));
+      held.add(state.partialClip());
       for (PendingClip clip : held) {
-        for (long sequence : clip.sequences()) {
-          String key = frameKey(camera, clip.sessionId(), sequence);
-          Long offset = offsets.get(key);
-          if (offset != null) {
-            keysByOffset.put(offset, key);
+        for (int i = 0; i < clip.sequences().size(); i++) {
+          long offset = clip.offsets().get(i);
+          if (offset != ClipState.UNKNOWN_OFFSET) {
+            keysByOffset.put(offset, frameKey(camera, clip.sessionId(), clip.sequences().get(i)));
           }
         }
       }
@@ -168,8 +192,9 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
     String beforeSession = state.sessionId();
     int clipFrames = models.current().spec().frames();
     int readyBefore = state.ready().size();
+    long offset = context.recordMetadata().orElseThrow().offset();
     ClipAssembler.Outcome outcome = assembler.add(state, frame.getSessionId(), frame.getSegment(), frame.getSequenceNumber(),
-        clipFrames, hop > 0 ? hop : clipFrames);
+        offset, clipFrames, hop > 0 ? hop : clipFrames);
     if (outcome == ClipAssembler.Outcome.DUPLICATE) {
       metrics.ignored("duplicate");
       return;
@@ -185,7 +210,6 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
       }
     }
     String key = frameKey(camera, frame.getSessionId(), frame.getSequenceNumber());
-    offsets.put(key, context.recordMetadata().orElseThrow().offset());
     prepared.arrived(key, decoded, models.current().spec());
     forgetUnreferenced(camera, state, beforeSession, before);
     store(camera, state);
@@ -331,15 +355,13 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   private void forgetUnreferenced(String camera, ClipState state, String session, List<Long> sequences) {
     for (long sequence : sequences) {
       if (!state.references(session, sequence)) {
-        String key = frameKey(camera, session, sequence);
-        offsets.delete(key);
-        prepared.remove(key);
+        prepared.remove(frameKey(camera, session, sequence));
       }
     }
   }
 
   /**
-   * A frame's key in the offsets store and in memory: camera, session and the sequence number
+   * A frame's key in memory (and in the offsets store of older versions): camera, session and the sequence number
    * zero-padded to 20 characters, so keys sort by sequence (the form {@code String.format("%020d")}
    * gives, built by hand: formatting with a pattern took a tenth of the stream threads' CPU).
    */

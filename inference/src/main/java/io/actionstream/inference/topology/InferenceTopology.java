@@ -20,8 +20,8 @@ import org.apache.kafka.streams.state.Stores;
  * The inference topology:
  *
  * <pre>
- * frames --validate--+--(usable)--> clips [clip-state, clip-frame-offsets] --+--> action-events
- *                    |                                                        +--> frames-dlq (clips at the wrong frame rate)
+ * frames --validate--+--(usable)--> clips [clip-state] --+--> action-events
+ *                    |                                    +--> frames-dlq (clips at the wrong frame rate)
  *                    +--(not)-----> frames-dlq (reason in a header)
  * </pre>
  *
@@ -39,10 +39,13 @@ public final class InferenceTopology {
   static final String EVENTS = "events";
   public static final String STATE_STORE = "clip-state";
   /**
-   * Per frame still needed, its offset in the frames topic. Until 0.3 the store {@code
-   * clip-frames} held the frames themselves; its changelog is no longer read.
+   * The store in which the previous version kept, per frame still needed, its offset in the
+   * frames topic (one entry per frame, written and deleted: two changelog records per frame).
+   * The offsets are now in {@code clip-state}; this store stays so that a state written by that
+   * version restores with its offsets, and is emptied then. (Before it, the store {@code
+   * clip-frames} held the frames themselves; its changelog is no longer read.)
    */
-  public static final String OFFSET_STORE = "clip-frame-offsets";
+  public static final String LEGACY_OFFSET_STORE = "clip-frame-offsets";
 
   /** Topic names of the topology. */
   public record Topics(String frames, String events, String deadLetters) {}
@@ -67,7 +70,7 @@ public final class InferenceTopology {
     topology.addSink(CLIP_DEAD_LETTERS, topics.deadLetters(), Serdes.String().serializer(), ProtoSerde.of(Frame.parser()).serializer(),
         CLIPS);
     topology.addStateStore(store(STATE_STORE, CLIP_STATE), CLIPS);
-    topology.addStateStore(store(OFFSET_STORE, Serdes.Long()), CLIPS);
+    topology.addStateStore(store(LEGACY_OFFSET_STORE, Serdes.Long()), CLIPS);
     topology.addSink(EVENTS, topics.events(), Serdes.String().serializer(), ProtoSerde.of(ActionEvent.parser()).serializer(), CLIPS);
     return topology;
   }

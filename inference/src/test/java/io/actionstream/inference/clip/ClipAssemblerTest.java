@@ -15,7 +15,7 @@ class ClipAssemblerTest {
   void consecutiveFramesMakeClipsOfTheModelsLength() {
     ClipState state = new ClipState();
     for (long s = 0; s < 10; s++) {
-      assembler.add(state, "s1", 0, s, 4, 4);
+      assembler.add(state, "s1", 0, s, 100 + s, 4, 4);
     }
     assertThat(state.ready()).extracting(ClipState.PendingClip::sequences)
         .containsExactly(List.of(0L, 1L, 2L, 3L), List.of(4L, 5L, 6L, 7L));
@@ -25,30 +25,30 @@ class ClipAssemblerTest {
   @Test
   void aHopShorterThanTheClipOverlapsClips() {
     ClipState state = new ClipState();
-    LongStream.range(0, 8).forEach(s -> assembler.add(state, "s1", 0, s, 4, 2));
+    LongStream.range(0, 8).forEach(s -> assembler.add(state, "s1", 0, s, 100 + s, 4, 2));
     assertThat(state.ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 2L, 4L);
   }
 
   @Test
   void smallGapsAreToleratedAndLargeOnesStartAFreshClip() {
     ClipState state = new ClipState();
-    assembler.add(state, "s1", 0, 0, 4, 4);
-    assertThat(assembler.add(state, "s1", 0, 3, 4, 4)).as("2 missing frames: tolerated").isEqualTo(Outcome.APPENDED);
-    assertThat(assembler.add(state, "s1", 0, 7, 4, 4)).as("3 missing frames").isEqualTo(Outcome.GAP);
+    assembler.add(state, "s1", 0, 0, 100 + 0, 4, 4);
+    assertThat(assembler.add(state, "s1", 0, 3, 100 + 3, 4, 4)).as("2 missing frames: tolerated").isEqualTo(Outcome.APPENDED);
+    assertThat(assembler.add(state, "s1", 0, 7, 100 + 7, 4, 4)).as("3 missing frames").isEqualTo(Outcome.GAP);
     assertThat(state.partial()).containsExactly(7L);
   }
 
   @Test
   void everyDiscontinuityThrowsTheClipInProgressAway() {
     ClipState state = new ClipState();
-    LongStream.range(0, 3).forEach(s -> assembler.add(state, "s1", 0, s, 4, 4));
-    assertThat(assembler.add(state, "s1", 0, 2, 4, 4)).isEqualTo(Outcome.DUPLICATE);
+    LongStream.range(0, 3).forEach(s -> assembler.add(state, "s1", 0, s, 100 + s, 4, 4));
+    assertThat(assembler.add(state, "s1", 0, 2, 100 + 2, 4, 4)).isEqualTo(Outcome.DUPLICATE);
     assertThat(state.partial()).containsExactly(0L, 1L, 2L);
-    assertThat(assembler.add(state, "s1", 0, 1, 4, 4)).isEqualTo(Outcome.OUT_OF_ORDER);
+    assertThat(assembler.add(state, "s1", 0, 1, 100 + 1, 4, 4)).isEqualTo(Outcome.OUT_OF_ORDER);
     assertThat(state.partial()).containsExactly(1L);
-    assertThat(assembler.add(state, "s1", 1, 2, 4, 4)).isEqualTo(Outcome.NEW_SEGMENT);
+    assertThat(assembler.add(state, "s1", 1, 2, 100 + 2, 4, 4)).isEqualTo(Outcome.NEW_SEGMENT);
     assertThat(state.partial()).containsExactly(2L);
-    assertThat(assembler.add(state, "s2", 0, 0, 4, 4)).as("the camera's ingest restarted").isEqualTo(Outcome.NEW_SESSION);
+    assertThat(assembler.add(state, "s2", 0, 0, 100 + 0, 4, 4)).as("the camera's ingest restarted").isEqualTo(Outcome.NEW_SESSION);
     assertThat(state.partial()).containsExactly(0L);
     assertThat(state.sessionId()).isEqualTo("s2");
     assertThat(state.ready()).isEmpty();
@@ -57,7 +57,7 @@ class ClipAssemblerTest {
   @Test
   void theStateSurvivesSerializationWithItsWaitingClips() {
     ClipState state = new ClipState();
-    LongStream.range(0, 6).forEach(s -> assembler.add(state, "session-x", 3, s, 4, 4));
+    LongStream.range(0, 6).forEach(s -> assembler.add(state, "session-x", 3, s, 100 + s, 4, 4));
     ClipState copy = ClipState.parse(state.serialize());
     assertThat(copy.sessionId()).isEqualTo("session-x");
     assertThat(copy.segment()).isEqualTo(3);
@@ -92,8 +92,43 @@ class ClipAssemblerTest {
     assertThat(restored.segment()).isEqualTo(2);
     assertThat(restored.lastSequence()).isEqualTo(17);
     assertThat(restored.partial()).containsExactly(16L, 17L);
-    assertThat(restored.ready()).containsExactly(new ClipState.PendingClip("old-session", java.util.List.of(12L, 13L, 14L)));
+    assertThat(restored.ready()).containsExactly(new ClipState.PendingClip("old-session", List.of(12L, 13L, 14L),
+        List.of(ClipState.UNKNOWN_OFFSET, ClipState.UNKNOWN_OFFSET, ClipState.UNKNOWN_OFFSET)));
+    assertThat(restored.partialOffsets()).containsOnly(ClipState.UNKNOWN_OFFSET);
     // and it is written back as the protobuf message
     assertThat(io.actionstream.schemas.v1.ClipAssemblyState.parseFrom(restored.serialize()).getPartialList()).containsExactly(16L, 17L);
+  }
+
+  @Test
+  void eachFrameKeepsItsOffsetThroughOverlappingClipsAndSerialization() {
+    ClipState state = new ClipState();
+    LongStream.range(0, 7).forEach(s -> assembler.add(state, "s1", 0, s, 1000 + 10 * s, 4, 2));
+    assertThat(state.ready()).extracting(ClipState.PendingClip::offsets)
+        .containsExactly(List.of(1000L, 1010L, 1020L, 1030L), List.of(1020L, 1030L, 1040L, 1050L));
+    assertThat(state.partial()).containsExactly(4L, 5L, 6L);
+    assertThat(state.partialOffsets()).containsExactly(1040L, 1050L, 1060L);
+    ClipState copy = ClipState.parse(state.serialize());
+    assertThat(copy.ready()).containsExactlyElementsOf(state.ready());
+    assertThat(copy.partialOffsets()).containsExactly(1040L, 1050L, 1060L);
+    assembler.add(copy, "s2", 0, 0, 2000, 4, 2);
+    assertThat(copy.partialClip()).isEqualTo(new ClipState.PendingClip("s2", List.of(0L), List.of(2000L)));
+  }
+
+  @Test
+  void aStateWithoutOffsetsTakesThemFromTheOlderVersionsStore() throws Exception {
+    // as the version that kept offsets in a store of their own wrote the state: sequences only
+    ClipState restored = ClipState.parse(io.actionstream.schemas.v1.ClipAssemblyState.newBuilder().setSessionId("s")
+        .setSegment(0).setLastSequence(5).addAllPartial(List.of(4L, 5L))
+        .addReady(io.actionstream.schemas.v1.PendingClipState.newBuilder().setSessionId("s").addAllSequences(List.of(0L, 1L)))
+        .build().toByteArray());
+    assertThat(restored.partialOffsets()).containsExactly(ClipState.UNKNOWN_OFFSET, ClipState.UNKNOWN_OFFSET);
+    java.util.Map<Long, Long> legacy = java.util.Map.of(0L, 70L, 1L, 71L, 4L, 74L);
+    assertThat(restored.fillUnknownOffsets((session, sequence) -> legacy.get(sequence))).isTrue();
+    assertThat(restored.ready().get(0).offsets()).containsExactly(70L, 71L);
+    assertThat(restored.partialOffsets()).as("frame 5 has no entry: still unknown").containsExactly(74L, ClipState.UNKNOWN_OFFSET);
+    ClipState current = new ClipState();
+    assembler.add(current, "s", 0, 0, 9, 4, 4);
+    assertThat(current.fillUnknownOffsets((session, sequence) -> 1L)).as("a current state has them all").isFalse();
+    assertThat(current.partialOffsets()).containsExactly(9L);
   }
 }
