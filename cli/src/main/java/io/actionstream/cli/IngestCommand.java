@@ -93,6 +93,11 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
   @Option(names = "--jpeg-quality", paramLabel = "Q", description = "JPEG quality 1-100 (default: 85).")
   Integer jpegQuality;
 
+  @Option(names = "--decoder-threads", paramLabel = "N",
+      description = "Video decoder threads per camera, 0-64; 0: FFmpeg chooses, about one per core (default); 1 spends less CPU "
+          + "with many small cameras on few cores.")
+  Integer decoderThreads;
+
   @Option(names = "--loop", description = "Start file sources again at their end.")
   Boolean loop;
 
@@ -131,6 +136,7 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
           "defaults.height", "--size",
           "defaults.resize", "--resize",
           "defaults.jpegQuality", "--jpeg-quality",
+          "defaults.decoderThreads", "--decoder-threads",
           "topic", "--topic",
           "metricsPort", "--metrics-port",
           "kafka.bootstrap.servers", "--bootstrap-servers");
@@ -227,6 +233,9 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
     }
     if (jpegQuality != null) {
       defaults.put("jpegQuality", jpegQuality);
+    }
+    if (decoderThreads != null) {
+      defaults.put("decoderThreads", decoderThreads);
     }
     if (loop != null) {
       defaults.put("loop", loop);

@@ -55,7 +55,8 @@ public final class IngestService implements AutoCloseable {
   /** Starts ingesting with FFmpeg camera sources. */
   public static IngestService start(IngestConfig config) throws CameraException {
     return start(
-        config, camera -> new FfmpegCameraSource(camera.id(), camera.uri(), camera.settings().options()));
+        config, camera -> new FfmpegCameraSource(camera.id(), camera.uri(), camera.settings().options(),
+            camera.settings().decoderThreads()));
   }
 
   /** Starts ingesting with camera sources made by {@code sources}. */

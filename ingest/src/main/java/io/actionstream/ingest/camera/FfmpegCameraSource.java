@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link CameraSource} on FFmpeg through JavaCV: files, RTSP/HTTP/UDP/... URLs and V4L2
- * devices. Decoding uses FFmpeg's automatic thread count; the BGR conversion also does the
- * scaling, so a frame is touched once between the decoder and the encoder.
+ * devices. Decoding uses the camera's decoder threads (0: FFmpeg's automatic count); the BGR
+ * conversion also does the scaling, so a frame is touched once between the decoder and the encoder.
  *
  * <p>Network inputs get an I/O timeout, so that a stream that stalls fails (and is reconnected)
  * instead of blocking its camera thread forever.
@@ -42,13 +42,19 @@ public final class FfmpegCameraSource implements CameraSource {
   private final String cameraId;
   private final CameraUri uri;
   private final Map<String, String> options;
+  private final int decoderThreads;
   private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
   private FFmpegFrameGrabber grabber;
 
-  public FfmpegCameraSource(String cameraId, CameraUri uri, Map<String, String> options) {
+  /** A source whose decoder runs {@code decoderThreads} threads, or as many as FFmpeg chooses when 0. */
+  public FfmpegCameraSource(String cameraId, CameraUri uri, Map<String, String> options, int decoderThreads) {
+    if (decoderThreads < 0) {
+      throw new IllegalArgumentException("decoder threads must be 0 (FFmpeg chooses) or more, got " + decoderThreads);
+    }
     this.cameraId = cameraId;
     this.uri = uri;
     this.options = Map.copyOf(options);
+    this.decoderThreads = decoderThreads;
   }
 
   @Override
@@ -76,6 +82,10 @@ public final class FfmpegCameraSource implements CameraSource {
       }
     }
     options.forEach(candidate::setOption);
+    if (decoderThreads > 0) {
+      // a codec option: JavaCV asks for FFmpeg's automatic count, which this overrides
+      candidate.setVideoOption("threads", Integer.toString(decoderThreads));
+    }
     candidate.setImageMode(FrameGrabber.ImageMode.COLOR);
     try {
       candidate.start();

@@ -17,6 +17,9 @@ import java.util.Map;
  * @param realtime for file sources: publish at the speed the video was recorded at, as a camera
  *     would; false reads as fast as possible (tests, benchmarks, backfills)
  * @param backoff waits between reconnect attempts of a live source
+ * @param decoderThreads threads of the camera's video decoder; 0 lets FFmpeg choose (about one
+ *     per core, decoding several frames at once), which suits a few large streams; many small
+ *     cameras on few cores spend less CPU with 1 each (no hand-over between decoder threads)
  * @param options FFmpeg options passed to the demuxer, e.g. {@code rtsp_transport: tcp}
  */
 public record CameraSettings(
@@ -28,13 +31,14 @@ public record CameraSettings(
     boolean loop,
     boolean realtime,
     Backoff backoff,
+    int decoderThreads,
     Map<String, String> options) {
 
   /** What a camera gets when neither it nor {@code defaults} says otherwise. */
   public static final CameraSettings BUILT_IN =
       new CameraSettings(8, FrameEncodings.DEFAULT.getWidth(), FrameEncodings.DEFAULT.getHeight(),
           ResizeMode.of(FrameEncodings.DEFAULT.getResizeMode()), FrameEncodings.DEFAULT.getQuality(), false, true, Backoff.DEFAULT,
-          Map.of());
+          0, Map.of());
 
   public CameraSettings {
     options = Map.copyOf(options);

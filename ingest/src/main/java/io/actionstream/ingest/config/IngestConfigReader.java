@@ -55,6 +55,8 @@ import java.util.regex.Pattern;
  *   loop: false               # file sources only: start again at the end
  *   realtime: true            # file sources only: publish at recorded speed, like a camera
  *   reconnect: {initialBackoff: 500ms, maxBackoff: 30s}
+ *   decoderThreads: 0         # video decoder threads, 0-64; 0: FFmpeg chooses (one per core
+ *                             # and more); 1 suits many small cameras on few cores
  *   options: {}               # FFmpeg demuxer options, e.g. rtsp_transport: tcp
  * cameras:
  *   - id: lobby               # required, unique; letters, digits, '.', '_', '-'
@@ -273,6 +275,7 @@ public final class IngestConfigReader {
             merged.loop() && !uri.live(),
             merged.realtime() || uri.live(),
             merged.backoff(),
+            merged.decoderThreads(),
             merged.options()));
   }
 
@@ -313,12 +316,13 @@ public final class IngestConfigReader {
           path + ".reconnect.maxBackoff",
           "must not be shorter than initialBackoff (" + initial.toMillis() + " ms)");
     }
+    int decoderThreads = range(path + ".decoderThreads", fields.decoderThreads(), base.decoderThreads(), 0, 64);
     Map<String, String> options = new LinkedHashMap<>(base.options());
     if (fields.options() != null) {
       options.putAll(fields.options());
     }
     return new CameraSettings(
-        fps, width, height, resize, quality, loop, realtime, new Backoff(initial, max), options);
+        fps, width, height, resize, quality, loop, realtime, new Backoff(initial, max), decoderThreads, options);
   }
 
   private static Duration positive(String path, Duration value) {

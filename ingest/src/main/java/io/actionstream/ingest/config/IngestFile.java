@@ -31,6 +31,7 @@ record IngestFile(
       Boolean loop,
       Boolean realtime,
       Reconnect reconnect,
+      Integer decoderThreads,
       Map<String, String> options) {}
 
   /** Waits between reconnect attempts. */

@@ -35,11 +35,13 @@ class IngestConfigReaderTest {
               resize: crop
               reconnect: {initialBackoff: 1s, maxBackoff: 1m}
               options: {rtsp_transport: tcp}
+              decoderThreads: 1
             cameras:
               - id: lobby
                 uri: rtsp://admin:secret@10.0.0.5/stream1
               - id: demo
                 uri: /videos/demo.mp4
+                decoderThreads: 0
                 fps: 12.5
                 loop: true
                 realtime: false
@@ -62,6 +64,7 @@ class IngestConfigReaderTest {
     assertThat(lobby.loop()).isFalse();
     assertThat(lobby.backoff()).isEqualTo(new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)));
     assertThat(lobby.options()).containsExactlyEntriesOf(java.util.Map.of("rtsp_transport", "tcp"));
+    assertThat(lobby.decoderThreads()).isEqualTo(1);
 
     CameraSettings demo = config.cameras().get(1).settings();
     assertThat(config.cameras().get(1).uri().kind()).isEqualTo(CameraUri.Kind.FILE);
@@ -70,6 +73,7 @@ class IngestConfigReaderTest {
     assertThat(demo.realtime()).isFalse();
     assertThat(demo.jpegQuality()).isEqualTo(70);
     assertThat(demo.options()).containsEntry("rtsp_transport", "tcp").containsEntry("probesize", "32768");
+    assertThat(demo.decoderThreads()).isZero();
   }
 
   @Test
@@ -83,6 +87,7 @@ class IngestConfigReaderTest {
     assertThat(camera.resize()).isEqualTo(ResizeMode.FIT);
     assertThat(camera.jpegQuality()).isEqualTo(85);
     assertThat(camera.backoff()).isEqualTo(Backoff.DEFAULT);
+    assertThat(camera.decoderThreads()).as("FFmpeg chooses").isZero();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -99,6 +104,8 @@ class IngestConfigReaderTest {
           width not whole           | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, width: 22.5}] | cameras[0].width: expected a whole number
           odd height                | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, height: 101}] | cameras[0].height: must be even
           bad resize mode           | kafka: {bootstrap.servers: k}\\ndefaults: {resize: zoom}\\ncameras: [{id: a, uri: /v}] | defaults.resize: 'zoom' is not a resize mode
+          negative decoder threads  | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, decoderThreads: -1}] | cameras[0].decoderThreads: must be between 0 and 64
+          too many decoder threads  | kafka: {bootstrap.servers: k}\\ndefaults: {decoderThreads: 65}\\ncameras: [{id: a, uri: /v}] | defaults.decoderThreads: must be between 0 and 64
           quality too high          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, jpegQuality: 101}] | cameras[0].jpegQuality: must be between 1 and 100
           missing id                | kafka: {bootstrap.servers: k}\\ncameras: [{uri: /v}]              | cameras[0].id: required
           bad id                    | kafka: {bootstrap.servers: k}\\ncameras: [{id: 'front door', uri: /v}] | cameras[0].id: 'front door' is not a valid camera id
