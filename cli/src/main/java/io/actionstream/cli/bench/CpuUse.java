@@ -23,6 +23,7 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
   static final String STREAM_THREADS = "stream threads (validation, decoding, clips, stores)";
   static final String PRODUCERS = "stream threads' producers (events, changelogs)";
   static final String BATCHING = "batch gathering";
+  static final String INGEST = "ingest (camera threads: decode, scale, JPEG encode; FFmpeg's decoder threads; its producer)";
   static final String BROKER = "embedded broker";
   static final String OTHER = "other Java threads (consumers' background threads, metrics, this benchmark)";
   static final String JIT = "JVM: JIT compilers";
@@ -88,6 +89,10 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
     if (name.startsWith("GC Thread#") || name.startsWith("G1 ") || name.startsWith("GC ")) {
       return GC;
     }
+    if (name.startsWith("av:")) {
+      // FFmpeg names its decoder workers av:CODEC:dfN (frame threads) and av:CODEC:sN (slices)
+      return INGEST;
+    }
     return null;
   }
 
@@ -123,6 +128,9 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
     }
     if (thread.startsWith("inference-batcher-")) {
       return BATCHING;
+    }
+    if (thread.startsWith("camera-") || thread.equals("kafka-producer-network-thread | actionstream-ingest")) {
+      return INGEST;
     }
     if (thread.startsWith("kafka-producer-network-thread") && thread.contains("StreamThread")) {
       return PRODUCERS;

@@ -18,7 +18,8 @@ class CpuUseTest {
     assertThat(CpuUse.part("kafka-producer-network-thread | bench-5c0e0a4e-StreamThread-2-producer")).isEqualTo(CpuUse.PRODUCERS);
     assertThat(CpuUse.part("data-plane-kafka-request-handler-3")).isEqualTo(CpuUse.BROKER);
     assertThat(CpuUse.part("TxnMarkerSenderThread-1")).isEqualTo(CpuUse.BROKER);
-    assertThat(CpuUse.part("kafka-producer-network-thread | actionstream-ingest")).isEqualTo(CpuUse.OTHER);
+    assertThat(CpuUse.part("kafka-producer-network-thread | actionstream-ingest")).isEqualTo(CpuUse.INGEST);
+    assertThat(CpuUse.part("camera-cam-17")).isEqualTo(CpuUse.INGEST);
     assertThat(CpuUse.part("main")).isEqualTo(CpuUse.OTHER);
   }
 
@@ -29,6 +30,7 @@ class CpuUseTest {
     assertThat(CpuUse.nativePart("GC Thread#1")).isEqualTo(CpuUse.GC);
     assertThat(CpuUse.nativePart("G1 Conc#0")).isEqualTo(CpuUse.GC);
     assertThat(CpuUse.nativePart("G1 Refine#0")).isEqualTo(CpuUse.GC);
+    assertThat(CpuUse.nativePart("av:mpeg4:df2")).as("FFmpeg's decoder worker").isEqualTo(CpuUse.INGEST);
     assertThat(CpuUse.nativePart("VM Thread")).as("the rest of the JVM").isNull();
     assertThat(CpuUse.nativePart("onnx-runtime-1")).as("a Java thread").isNull();
     // this test JVM has compiled the test framework by now: more than a clock tick of JIT
@@ -98,5 +100,33 @@ class CpuUseTest {
     CpuUse end = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 10_000_000L), 50_000_000L, 20_000_000L);
     List<String> lines = InferenceBenchmark.cpuReport(new InferenceBenchmark.PipelineRun(50, end.since(start)), 100, 2);
     assertThat(lines).singleElement().asString().contains("not split", "within 0.02 s", "--clips-per-camera");
+  }
+
+  @Test
+  void theRealTimeReportShowsTheIngestAndWhat150CamerasLeavePerClip() {
+    // 10 s at 40 clips/s: ingest half a core, ONNX Runtime 0.6 of one, the rest of the JVM 0.4
+    CpuUse start = new CpuUse(Map.of(CpuUse.INGEST, 0L, CpuUse.ONNX_RUNTIME, 0L), 0, 0);
+    CpuUse end = new CpuUse(Map.of(CpuUse.INGEST, 5_000_000_000L, CpuUse.ONNX_RUNTIME, 6_000_000_000L), 15_000_000_000L,
+        10_000_000_000L);
+    org.HdrHistogram.Histogram latencies = new org.HdrHistogram.Histogram(3);
+    for (int i = 0; i < 400; i++) {
+      latencies.recordValue(100_000);
+    }
+    var run = new InferenceBenchmark.RealTimeRun(latencies, 100, 100, 1.0, end.since(start));
+
+    List<String> lines = InferenceBenchmark.realTimeCpuReport(run, 80, true, 2);
+
+    assertThat(lines.get(0)).contains("80 cameras (sustained)", "10.0 s, 40.0 clips/s", "1.50 of 2 cores");
+    // per clip: 1000 / 40 = 25 ms of wall time; ingest 0.5 cores -> 12.5 ms, ONNX Runtime 15 ms
+    assertThat(lines).contains("| " + CpuUse.INGEST + " | 0.50 | 12.5 |", "| ONNX Runtime | 0.60 | 15.0 |");
+    // 150 cameras: 75 clips/s, 2 cores -> 26.7 ms per clip; this run used 1.5 cores x 25 ms
+    assertThat(lines.get(lines.size() - 1)).contains("75 clips/s", "26.7 ms", "used 37.5 ms per clip, 12.5 of them in the ingest");
+  }
+
+  @Test
+  void aRealTimeRunWithoutEventsIsNotSplit() {
+    CpuUse cpu = new CpuUse(Map.of(), 1_000_000_000L, 10_000_000_000L);
+    var run = new InferenceBenchmark.RealTimeRun(new org.HdrHistogram.Histogram(3), Double.NaN, Double.NaN, 0, cpu);
+    assertThat(InferenceBenchmark.realTimeCpuReport(run, 10, false, 2)).singleElement().asString().contains("not split");
   }
 }
