@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -34,6 +36,12 @@ public final class ClipState {
   private final List<Long> partial = new ArrayList<>();
   private final List<Long> partialOffsets = new ArrayList<>();
   private final List<PendingClip> ready = new ArrayList<>();
+  /**
+   * The messages of the ready clips, built once per clip: the state is serialized on every frame,
+   * and building each waiting clip's message again (boxed lists, checked element by element) took
+   * a quarter of the stream threads' CPU when clips waited for the network.
+   */
+  private Map<PendingClip, PendingClipState> readyMessages = new IdentityHashMap<>();
 
   /**
    * A complete clip: its session, its frames' sequence numbers in order and, parallel to them,
@@ -164,11 +172,22 @@ public final class ClipState {
   /** The state as its protobuf message (the store's and the changelog's value). */
   public ClipAssemblyState toProto() {
     ClipAssemblyState.Builder proto = ClipAssemblyState.newBuilder().setSessionId(sessionId).setSegment(segment)
-        .setLastSequence(lastSequence).addAllPartial(partial).addAllPartialOffsets(partialOffsets);
-    for (PendingClip clip : ready) {
-      proto.addReady(PendingClipState.newBuilder().setSessionId(clip.sessionId()).addAllSequences(clip.sequences())
-          .addAllOffsets(clip.offsets()));
+        .setLastSequence(lastSequence);
+    for (int i = 0; i < partial.size(); i++) {
+      proto.addPartial(partial.get(i)).addPartialOffsets(partialOffsets.get(i));
     }
+    Map<PendingClip, PendingClipState> messages = new IdentityHashMap<>(ready.size() * 2);
+    for (PendingClip clip : ready) {
+      PendingClipState message = readyMessages.get(clip);
+      if (message == null) {
+        message = PendingClipState.newBuilder().setSessionId(clip.sessionId()).addAllSequences(clip.sequences())
+            .addAllOffsets(clip.offsets()).build();
+      }
+      messages.put(clip, message);
+      proto.addReady(message);
+    }
+    // only the clips still waiting: those that left the state leave the cache with it
+    readyMessages = messages;
     return proto.build();
   }
 

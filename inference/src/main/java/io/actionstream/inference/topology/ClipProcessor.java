@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -83,6 +84,11 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   private final PreparedFrames prepared = new PreparedFrames();
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final Map<String, ClipState> live = new HashMap<>();
+  /**
+   * Whether a clip was answered or refused since the last drain: only then can an event be
+   * forwarded, so the other frames skip walking the clips that wait (hundreds in a backlog).
+   */
+  private final AtomicBoolean answered = new AtomicBoolean();
   private ProcessorContext<String, Message> context;
   private KeyValueStore<String, ClipState> states;
   private KeyValueStore<String, Long> legacyOffsets;
@@ -252,10 +258,14 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         }
         metrics.frameRateMismatch(camera);
         pending.put(id, new Pending(camera, clip, clipFrames, null, why));
+        answered.set(true);
         return;
       }
       List<byte[]> pixels = clipFrames.size() == spec.frames() ? prepared.pixels(keys, clipFrames, spec) : null;
-      pending.put(id, new Pending(camera, clip, clipFrames, scheduler.submit(new ClipInput(clipFrames, pixels, spec)), null));
+      CompletableFuture<ClipInference> result = scheduler.submit(new ClipInput(clipFrames, pixels, spec));
+      pending.put(id, new Pending(camera, clip, clipFrames, result, null));
+      // on the batcher's thread, or at once if it has already answered
+      result.whenComplete((inference, failure) -> answered.set(true));
       metrics.clip();
     } catch (RuntimeException e) {
       log.error("Camera '{}': clip {}-{} cannot be prepared ({}); dropping it", camera, clip.first(), clip.last(), e.getMessage());
@@ -276,6 +286,9 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
 
   /** Forwards the events of answered clips, keeping each camera's clips in order. */
   private void drain() {
+    if (!answered.getAndSet(false)) {
+      return;
+    }
     Set<String> blocked = new HashSet<>();
     Iterator<Pending> it = pending.values().iterator();
     while (it.hasNext()) {

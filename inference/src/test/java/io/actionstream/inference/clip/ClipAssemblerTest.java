@@ -131,4 +131,24 @@ class ClipAssemblerTest {
     assertThat(current.fillUnknownOffsets((session, sequence) -> 1L)).as("a current state has them all").isFalse();
     assertThat(current.partialOffsets()).containsExactly(9L);
   }
+
+  @Test
+  void eachSerializationWritesTheClipsWaitingThen() {
+    // serialized once per frame, so the waiting clips' messages are kept between frames: what
+    // is written must still follow the clips that leave, arrive and change
+    ClipState state = new ClipState();
+    LongStream.range(0, 12).forEach(s -> assembler.add(state, "s", 0, s, 100 + s, 4, 4));
+    assertThat(ClipState.parse(state.serialize()).ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 4L, 8L);
+
+    state.ready().remove(1);
+    assertThat(ClipState.parse(state.serialize()).ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 8L);
+
+    LongStream.range(12, 16).forEach(s -> assembler.add(state, "s", 0, s, 100 + s, 4, 4));
+    ClipState.PendingClip stale = state.ready().get(0);
+    state.ready().set(0, new ClipState.PendingClip("s", stale.sequences(), List.of(7L, 7L, 7L, 7L)));
+    ClipState copy = ClipState.parse(state.serialize());
+    assertThat(copy.ready()).containsExactlyElementsOf(state.ready());
+    assertThat(copy.ready().get(0).offsets()).containsOnly(7L);
+    assertThat(copy.ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 8L, 12L);
+  }
 }
