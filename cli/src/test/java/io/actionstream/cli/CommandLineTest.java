@@ -151,6 +151,13 @@ class CommandLineTest {
         .contains("'tpu' is not an execution provider; use auto, cuda or cpu");
   }
 
+  @Test
+  void benchRefusesAnImpossibleCameraCountBeforeMeasuring() {
+    Result result = run("bench", "inference", "--cameras", "0");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("--cameras must be at least 1, got 0");
+  }
+
   private static void collect(CommandLine command, List<String> prefix, List<List<String>> paths) {
     for (var entry : command.getSubcommands().entrySet()) {
       List<String> path = new ArrayList<>(prefix);
