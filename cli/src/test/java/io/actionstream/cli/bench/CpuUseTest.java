@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CpuUseTest {
@@ -42,6 +44,9 @@ class CpuUseTest {
   @Test
   void cpuBurntByAThreadIsCountedInItsPart() throws InterruptedException {
     CpuUse before = CpuUse.now();
+    // an ended thread's time is no longer reported: the burner stays alive until it is sampled
+    CountDownLatch burnt = new CountDownLatch(1);
+    CountDownLatch sampled = new CountDownLatch(1);
     Thread burner = new Thread(() -> {
       var threads = ManagementFactory.getThreadMXBean();
       double sink = 0;
@@ -49,15 +54,18 @@ class CpuUseTest {
         sink += Math.sqrt(sink + 1);
       }
       assertThat(sink).isPositive();
+      burnt.countDown();
+      try {
+        sampled.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }, "onnx-runtime-test");
     burner.start();
-    // sampled while the thread is alive: an ended thread's time is no longer reported
-    Thread.sleep(50);
-    CpuUse during = null;
-    while (burner.isAlive()) {
-      during = CpuUse.now();
-      Thread.sleep(20);
-    }
+    assertThat(burnt.await(60, TimeUnit.SECONDS)).as("the burner used its 200 ms of CPU").isTrue();
+    CpuUse during = CpuUse.now();
+    sampled.countDown();
+    burner.join();
     CpuUse used = during.since(before);
     assertThat(used.nanosByPart().get(CpuUse.ONNX_RUNTIME)).isGreaterThan(100_000_000L);
     assertThat(used.processNanos()).isGreaterThanOrEqualTo(used.nanosByPart().get(CpuUse.ONNX_RUNTIME));
