@@ -158,11 +158,16 @@ public final class ClipState {
 
   /** Whether a frame of {@code session} with {@code sequence} is still needed by a clip. */
   public boolean references(String session, long sequence) {
-    if (session.equals(sessionId) && partial.contains(sequence)) {
+    // asked for a clip's frames on every frame, with clips waiting in a backlog: the sequence
+    // numbers of a clip increase (the assembler starts a new clip at anything else), so they are searched
+    if (session.equals(sessionId) && Collections.binarySearch(partial, sequence) >= 0) {
       return true;
     }
-    for (PendingClip clip : ready) {
-      if (clip.sessionId().equals(session) && clip.sequences().contains(sequence)) {
+    // newest first: a frame that just left the clip being filled is in the clip it completed
+    for (int i = ready.size() - 1; i >= 0; i--) {
+      PendingClip clip = ready.get(i);
+      if (sequence >= clip.first() && sequence <= clip.last() && clip.sessionId().equals(session)
+          && Collections.binarySearch(clip.sequences(), sequence) >= 0) {
         return true;
       }
     }

@@ -151,4 +151,34 @@ class ClipAssemblerTest {
     assertThat(copy.ready().get(0).offsets()).containsOnly(7L);
     assertThat(copy.ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 8L, 12L);
   }
+  @Test
+  void aStateWithItsWaitingClipsKeptReadsAsTheWholeMessageBuiltAtOnce() throws Exception {
+    ClipState state = new ClipState();
+    LongStream.range(0, 11).forEach(s -> assembler.add(state, "s", 0, s, 500 + s, 4, 2));
+    state.serialize();
+    state.ready().remove(0);
+    io.actionstream.schemas.v1.ClipAssemblyState.Builder whole = io.actionstream.schemas.v1.ClipAssemblyState.newBuilder()
+        .setSessionId("s").setSegment(0).setLastSequence(10).addAllPartial(List.of(8L, 9L, 10L))
+        .addAllPartialOffsets(List.of(508L, 509L, 510L));
+    for (ClipState.PendingClip clip : state.ready()) {
+      whole.addReady(io.actionstream.schemas.v1.PendingClipState.newBuilder().setSessionId("s").addAllSequences(clip.sequences())
+          .addAllOffsets(clip.offsets()));
+    }
+    assertThat(io.actionstream.schemas.v1.ClipAssemblyState.parseFrom(state.serialize())).isEqualTo(whole.build());
+  }
+
+  @Test
+  void aFrameIsReferencedWhileAClipOrTheClipBeingFilledHoldsIt() {
+    ClipState state = new ClipState();
+    LongStream.range(0, 7).forEach(s -> assembler.add(state, "s1", 0, s, s, 4, 2));
+    // clips 0-3 and 2-5 wait, 4-6 is being filled
+    assertThat(LongStream.range(0, 7).filter(s -> state.references("s1", s)).toArray()).containsExactly(0, 1, 2, 3, 4, 5, 6);
+    assertThat(state.references("s1", 7)).isFalse();
+    assertThat(state.references("s0", 3)).as("another session's frame 3").isFalse();
+    state.ready().remove(0);
+    assertThat(LongStream.range(0, 7).filter(s -> state.references("s1", s)).toArray()).containsExactly(2, 3, 4, 5, 6);
+    assembler.add(state, "s2", 0, 0, 9, 4, 2);
+    assertThat(LongStream.range(0, 7).filter(s -> state.references("s1", s)).toArray()).as("the new session threw 4-6 away")
+        .containsExactly(2, 3, 4, 5);
+  }
 }
