@@ -158,6 +158,13 @@ class CommandLineTest {
     assertThat(result.err()).contains("--cameras must be at least 1, got 0");
   }
 
+  @Test
+  void benchRefusesAWarmUpLimitBelowItsMinimumBeforeMeasuring() {
+    Result result = run("bench", "inference", "--warmup-runs", "6", "--max-warmup-runs", "3");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("--max-warmup-runs").contains("6 and 3");
+  }
+
   private static void collect(CommandLine command, List<String> prefix, List<List<String>> paths) {
     for (var entry : command.getSubcommands().entrySet()) {
       List<String> path = new ArrayList<>(prefix);

@@ -115,8 +115,17 @@ public final class InferenceBenchmark implements Callable<Integer> {
   Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
   @Option(names = "--warmup-runs", defaultValue = "5",
-      description = "Unmeasured pipeline runs first, while the JIT compiles (default: ${DEFAULT-VALUE}).")
+      description = "Unmeasured pipeline runs first, at least, while the JIT compiles (default: ${DEFAULT-VALUE}).")
   int warmupRuns;
+
+  @Option(names = "--max-warmup-runs", defaultValue = "20",
+      description = "More warm-up runs, up to this many, until the JIT compilers take at most --warmup-jit-share of ONNX "
+          + "Runtime's CPU in one; set it to --warmup-runs for a fixed count (default: ${DEFAULT-VALUE}).")
+  int maxWarmupRuns;
+
+  @Option(names = "--warmup-jit-share", defaultValue = "0.1",
+      description = "The JIT's CPU, as a share of ONNX Runtime's, below which the JVM counts as warm (default: ${DEFAULT-VALUE}).")
+  double warmupJitShare;
 
   @Option(names = "--measured-runs", defaultValue = "3",
       description = "Measured pipeline runs of (2), after the warm-up: clips/s is given as their mean and range, the CPU split "
@@ -133,6 +142,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     if (fixedCameras != null && fixedCameras < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cameras must be at least 1, got " + fixedCameras);
+    }
+    WarmUp warmUp;
+    try {
+      warmUp = new WarmUp(warmupRuns, maxWarmupRuns, warmupJitShare);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--warmup-runs, --max-warmup-runs and --warmup-jit-share: " + e.getMessage());
     }
     Path modelFile = model != null ? model : Path.of(System.getProperty("actionstream.home", "")).resolve("models/student/student.onnx");
     byte[] onnx = Files.readAllBytes(modelFile);
@@ -201,9 +217,20 @@ public final class InferenceBenchmark implements Callable<Integer> {
     // (2) pipeline throughput, after unmeasured runs: a fresh JVM that hosts a broker, Kafka
     // Streams and the service spends a third of its CPU compiling for its first half minute
     // (measured per thread in /proc)
-    for (int i = 1; i <= warmupRuns; i++) {
-      log.info("Warm-up run {} of {} of the pipeline (not measured)", i, warmupRuns);
-      pipelineThroughput(modelFile, video);
+    // (after a fresh JVM compiles for minutes: until the JIT has quieted, see WarmUp)
+    List<String> warmUpRows = new ArrayList<>();
+    double warmJit = 0;
+    double warmOnnx = 0;
+    for (int i = 0; warmUp.another(i, warmJit, warmOnnx); i++) {
+      log.info("Warm-up run {} (at least {}, at most {}) of the pipeline (not measured)", i + 1, warmUp.minRuns(), warmUp.maxRuns());
+      PipelineRun run = pipelineThroughput(modelFile, video);
+      warmJit = run.cpu().cores(CpuUse.JIT);
+      warmOnnx = run.cpu().cores(CpuUse.ONNX_RUNTIME);
+      String row = String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |", i + 1, run.clipsPerSecond(),
+          1000 * warmJit / run.clipsPerSecond(), 1000 * warmOnnx / run.clipsPerSecond());
+      log.info("Warm-up run {}: {} clips/s; JIT compilers {} ms and ONNX Runtime {} ms of CPU per clip", i + 1,
+          fmt(run.clipsPerSecond()), fmt(1000 * warmJit / run.clipsPerSecond()), fmt(1000 * warmOnnx / run.clipsPerSecond()));
+      warmUpRows.add(row);
     }
     List<PipelineRun> runs = new ArrayList<>();
     for (int i = 1; i <= Math.max(1, measuredRuns); i++) {
@@ -221,6 +248,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
     report.add(String.format(Locale.ROOT, "Pipeline / bare ONNX Runtime at batch %d: %.2fx.", maxBatch, pipeline / bare[2]));
     report.add("");
     report.addAll(cpuReport(measured, bare[2], Runtime.getRuntime().availableProcessors()));
+    report.add("");
+    report.add(String.format(Locale.ROOT, "The warm-up before it (not measured; at least %d runs, at most %d, until the JIT took at most "
+        + "%.0f%% of ONNX Runtime's CPU):", warmUp.minRuns(), warmUp.maxRuns(), 100 * warmUp.jitShare()));
+    report.add("");
+    report.add("| warm-up run | clips/s | JIT compilers, ms CPU per clip | ONNX Runtime, ms CPU per clip |");
+    report.add("|---:|---:|---:|---:|");
+    report.addAll(warmUpRows);
 
     List<String> targets = new ArrayList<>();
     targets.add("");
