@@ -48,6 +48,7 @@ final class CameraSearch {
       run = trial.run(cameras);
       held = sustained.test(run);
       if (held) {
+        log.info("{} real-time cameras: sustained", cameras);
         break;
       }
       log.info("{} real-time cameras: lag grows; trying fewer", cameras);
