@@ -215,9 +215,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
       DemoVideo.write(video, SynthOptions.DEFAULTS.withSeed(99), clipsPerCamera, CLIP_FRAMES);
     }
     // (2) pipeline throughput, after unmeasured runs: a fresh JVM that hosts a broker, Kafka
-    // Streams and the service spends a third of its CPU compiling for its first half minute
-    // (measured per thread in /proc)
-    // (after a fresh JVM compiles for minutes: until the JIT has quieted, see WarmUp)
+    // Streams and the service compiles for minutes, so the warm-up lasts until the JIT has
+    // quieted (see WarmUp)
     List<String> warmUpRows = new ArrayList<>();
     double warmJit = 0;
     double warmOnnx = 0;
@@ -226,11 +225,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
       PipelineRun run = pipelineThroughput(modelFile, video);
       warmJit = run.cpu().cores(CpuUse.JIT);
       warmOnnx = run.cpu().cores(CpuUse.ONNX_RUNTIME);
-      String row = String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |", i + 1, run.clipsPerSecond(),
-          1000 * warmJit / run.clipsPerSecond(), 1000 * warmOnnx / run.clipsPerSecond());
+      double jitMs = 1000 * warmJit / run.clipsPerSecond();
+      double onnxMs = 1000 * warmOnnx / run.clipsPerSecond();
       log.info("Warm-up run {}: {} clips/s; JIT compilers {} ms and ONNX Runtime {} ms of CPU per clip", i + 1,
-          fmt(run.clipsPerSecond()), fmt(1000 * warmJit / run.clipsPerSecond()), fmt(1000 * warmOnnx / run.clipsPerSecond()));
-      warmUpRows.add(row);
+          fmt(run.clipsPerSecond()), fmt(jitMs), fmt(onnxMs));
+      warmUpRows.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |", i + 1, run.clipsPerSecond(), jitMs, onnxMs));
     }
     List<PipelineRun> runs = new ArrayList<>();
     for (int i = 1; i <= Math.max(1, measuredRuns); i++) {

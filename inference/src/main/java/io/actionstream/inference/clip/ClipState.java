@@ -158,16 +158,15 @@ public final class ClipState {
 
   /** Whether a frame of {@code session} with {@code sequence} is still needed by a clip. */
   public boolean references(String session, long sequence) {
-    // asked for a clip's frames on every frame, with clips waiting in a backlog: the sequence
-    // numbers of a clip increase (the assembler starts a new clip at anything else), so they are searched
+    // asked on every frame, for every waiting clip: a clip's sequence numbers increase (the
+    // assembler starts a new clip at anything else), so they are searched, not scanned
     if (session.equals(sessionId) && Collections.binarySearch(partial, sequence) >= 0) {
       return true;
     }
     // newest first: a frame that just left the clip being filled is in the clip it completed
     for (int i = ready.size() - 1; i >= 0; i--) {
       PendingClip clip = ready.get(i);
-      if (sequence >= clip.first() && sequence <= clip.last() && clip.sessionId().equals(session)
-          && Collections.binarySearch(clip.sequences(), sequence) >= 0) {
+      if (clip.sessionId().equals(session) && Collections.binarySearch(clip.sequences(), sequence) >= 0) {
         return true;
       }
     }

@@ -151,6 +151,7 @@ class ClipAssemblerTest {
     assertThat(copy.ready().get(0).offsets()).containsOnly(7L);
     assertThat(copy.ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 8L, 12L);
   }
+
   @Test
   void aStateWithItsWaitingClipsKeptReadsAsTheWholeMessageBuiltAtOnce() throws Exception {
     ClipState state = new ClipState();
