@@ -9,6 +9,7 @@ import io.actionstream.model.Precision;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ActionEvent;
+import io.actionstream.schemas.v1.Timings;
 import io.actionstream.training.synth.DemoVideo;
 import io.actionstream.training.synth.SynthOptions;
 import java.io.PrintWriter;
@@ -317,10 +318,21 @@ public final class InferenceBenchmark implements Callable<Integer> {
     report.add(String.format(Locale.ROOT, "Capture-to-event latency with %d real-time cameras (half of %s):", halfLoad,
         sustained ? "the cameras sustained" : "the fewest cameras tried, none of which was sustained"));
     for (RealTimeRun r : List.of(spread, inPhase)) {
-      report.add(String.format(Locale.ROOT, "- %s: %d events, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms.",
+      report.add(String.format(Locale.ROOT, "- %s: %d events, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; the network's batches took %.1f ms "
+          + "of wall time per clip (%.1f clips to a clip's batch on average) and ONNX Runtime %.1f ms of CPU.",
           r == spread ? "start times spread over the 2 s clip period" : "all started together (every clip ends at the same instant)",
-          r.events(), r.percentile(50), r.percentile(95), r.percentile(99)));
+          r.events(), r.percentile(50), r.percentile(95), r.percentile(99), r.network().wallMsPerClip(), r.network().meanBatch(),
+          1000 * r.cpu().cores(CpuUse.ONNX_RUNTIME) / r.clipsPerSecond()));
     }
+    int cores = Runtime.getRuntime().availableProcessors();
+    double pipelineMsPerClip = 1000 * onnxCores / pipeline;
+    double burstNetwork = inPhase.network().burstMs(halfLoad, cores);
+    report.add("");
+    report.add(String.format(Locale.ROOT, "The synchronized burst: its %d clips in the network at this run's %.1f ms of wall time per clip, "
+        + "%d side by side, take %.0f ms (%.2fx of the %.1f ms of CPU per clip in (2), which the compute floor below uses); its p99 is "
+        + "%.2fx of that, the rest being the clips' way to the network and back and the batches' uneven ends.", halfLoad,
+        inPhase.network().wallMsPerClip(), cores, burstNetwork, inPhase.network().wallMsPerClip() / pipelineMsPerClip, pipelineMsPerClip,
+        inPhase.percentile(99) / burstNetwork));
     int sustainedCameras = sustained ? tried : 0;
     if (fixedCameras != null) {
       targets.add(String.format(Locale.ROOT, "| >= %d real-time 8 fps cameras | %s | --cameras %d: not searched | |", TARGET_CAMERAS,
@@ -330,10 +342,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
           sustainedCameras, verdict(sustainedCameras >= TARGET_CAMERAS)));
     }
     // the burst's compute floor: every clip of the burst through the network, on all cores
-    double floor = halfLoad * (1000 * onnxCores / pipeline) / Runtime.getRuntime().availableProcessors();
+    double floor = halfLoad * pipelineMsPerClip / cores;
     targets.add(String.format(Locale.ROOT, "| synchronized p99 <= 1.3x its compute floor | %.0f ms = %.1fx | floor: %d clips x %.1f ms of"
         + " ONNX Runtime / %d cores = %.0f ms | %s |", inPhase.percentile(99), inPhase.percentile(99) / floor, halfLoad,
-        1000 * onnxCores / pipeline, Runtime.getRuntime().availableProcessors(), floor, verdict(inPhase.percentile(99) <= 1.3 * floor)));
+        pipelineMsPerClip, cores, floor, verdict(inPhase.percentile(99) <= 1.3 * floor)));
     targets.add(String.format(Locale.ROOT, "| steady (spread) p99 <= 150 ms | %.0f ms | | %s |", spread.percentile(99),
         verdict(spread.percentile(99) <= 150)));
     report.addAll(targets);
@@ -495,7 +507,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
    * Latencies (HdrHistogram, microseconds) of a run of real-time looping cameras, whether it kept
    * up, and where the process's CPU went after the warm-up.
    */
-  record RealTimeRun(Histogram latencies, double firstThirdMedian, double lastThirdMedian, double eventShare, CpuUse cpu) {
+  record RealTimeRun(Histogram latencies, double firstThirdMedian, double lastThirdMedian, double eventShare, CpuUse cpu,
+      NetworkTime network) {
     /** The {@code p}th percentile in milliseconds. */
     double percentile(double p) {
       return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(p) / 1000.0;
@@ -547,6 +560,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       }
       long start = System.nanoTime();
       List<double[]> samples = new ArrayList<>(); // {seconds since start, latency ms}
+      List<Timings> timings = new ArrayList<>(); // after the warm-up
       CpuUse afterWarmUp = null;
       while (System.nanoTime() - start < run.toNanos()) {
         if (afterWarmUp == null && System.nanoTime() - start > WARM_UP_NANOS) {
@@ -554,18 +568,23 @@ public final class InferenceBenchmark implements Callable<Integer> {
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           ActionEvent e = ActionEvent.parseFrom(record.value());
-          samples.add(new double[] {(System.nanoTime() - start) / 1e9, e.getTimings().getCaptureToEventMs()});
+          double at = (System.nanoTime() - start) / 1e9;
+          samples.add(new double[] {at, e.getTimings().getCaptureToEventMs()});
+          if (at > WARM_UP_NANOS / 1e9) {
+            timings.add(e.getTimings());
+          }
         }
       }
       double seconds = run.toSeconds();
       // the first clip of a camera is complete after 2 s; skip the first 5 s of warm-up
-      Histogram latencies = histogram(samples, s -> s[0] > 5);
+      Histogram latencies = histogram(samples, s -> s[0] > WARM_UP_NANOS / 1e9);
       Histogram firstThird = histogram(samples, s -> s[0] > 5 && s[0] <= 5 + (seconds - 5) / 3);
       Histogram lastThird = histogram(samples, s -> s[0] > seconds - (seconds - 5) / 3);
       double expected = cameras * (seconds - 5) * CAMERA_FPS / CLIP_FRAMES;
       CpuUse end = CpuUse.now();
       CpuUse cpu = end.since(afterWarmUp != null ? afterWarmUp : end);
-      return new RealTimeRun(latencies, median(firstThird), median(lastThird), latencies.getTotalCount() / expected, cpu);
+      return new RealTimeRun(latencies, median(firstThird), median(lastThird), latencies.getTotalCount() / expected, cpu,
+          NetworkTime.of(timings));
     }
   }
 
