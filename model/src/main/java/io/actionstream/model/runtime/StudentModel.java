@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -114,7 +115,10 @@ public final class StudentModel implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     // sized for the CPU; shrunk to one thread below when the session runs on CUDA
     ThreadPoolExecutor thread = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
-      Thread t = new Thread(null, task, "onnx-runtime-" + threads.incrementAndGet(), ORT_STACK_BYTES);
+      Thread t = new Thread(null, () -> {
+        NetworkPriority.raiseCurrentThread();
+        task.run();
+      }, "onnx-runtime-" + threads.incrementAndGet(), ORT_STACK_BYTES);
       t.setDaemon(true);
       return t;
     });
@@ -151,9 +155,10 @@ public final class StudentModel implements AutoCloseable {
           });
         }
         log.info("Loaded model {} {} ({}) from {} on {} ({} batch(es) at once, fed {}): {} labels, input {}x3x{}x{}, "
-            + "attention {}x{}x{}", spec.name(), spec.version(), spec.precision().label(), source, provider[0], parallelRuns,
+            + "attention {}x{}x{}; {}", spec.name(), spec.version(), spec.precision().label(), source, provider[0], parallelRuns,
             feed == Feed.PIXELS ? "pixels" : "float clips", spec.labels().size(), spec.frames(), spec.height(), spec.width(),
-            spec.mapFrames(), spec.mapHeight(), spec.mapWidth());
+            spec.mapFrames(), spec.mapHeight(), spec.mapWidth(),
+            NetworkPriority.describe(model.threadNice(), NetworkPriority.niceOfCurrentThread()));
         return model;
       } catch (ModelRefusedException | RuntimeException e) {
         StudentModel opened = model;
@@ -311,6 +316,15 @@ public final class StudentModel implements AutoCloseable {
   /** How many batches this model runs at once; callers gain nothing from submitting more. */
   public int parallelRuns() {
     return parallelRuns;
+  }
+
+  /** The nice value of a thread that runs this model's batches ({@link NetworkPriority}); empty where unknown. */
+  public OptionalInt threadNice() {
+    try {
+      return call(thread, NetworkPriority::niceOfCurrentThread);
+    } catch (OrtException e) {
+      return OptionalInt.empty();
+    }
   }
 
   /**
