@@ -45,7 +45,9 @@ final class NetworkPriority {
     }
     try {
       return Native.load("c", C.class).setpriority(PRIO_PROCESS, tid.getAsInt(), NICE) == 0;
-    } catch (UnsatisfiedLinkError | RuntimeException e) {
+    } catch (LinkageError | RuntimeException e) {
+      // JNA's native part cannot be unpacked or loaded (a read-only temporary folder, another
+      // platform): the network still runs, at the process's priority, which the load log tells
       return false;
     }
   }
