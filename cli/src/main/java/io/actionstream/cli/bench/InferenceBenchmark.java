@@ -576,11 +576,12 @@ public final class InferenceBenchmark implements Callable<Integer> {
         }
       }
       double seconds = run.toSeconds();
-      // the first clip of a camera is complete after 2 s; skip the first 5 s of warm-up
-      Histogram latencies = histogram(samples, s -> s[0] > WARM_UP_NANOS / 1e9);
-      Histogram firstThird = histogram(samples, s -> s[0] > 5 && s[0] <= 5 + (seconds - 5) / 3);
-      Histogram lastThird = histogram(samples, s -> s[0] > seconds - (seconds - 5) / 3);
-      double expected = cameras * (seconds - 5) * CAMERA_FPS / CLIP_FRAMES;
+      // the first clip of a camera is complete after 2 s; skip the warm-up's first 5 s
+      double warmUp = WARM_UP_NANOS / 1e9;
+      Histogram latencies = histogram(samples, s -> s[0] > warmUp);
+      Histogram firstThird = histogram(samples, s -> s[0] > warmUp && s[0] <= warmUp + (seconds - warmUp) / 3);
+      Histogram lastThird = histogram(samples, s -> s[0] > seconds - (seconds - warmUp) / 3);
+      double expected = cameras * (seconds - warmUp) * CAMERA_FPS / CLIP_FRAMES;
       CpuUse end = CpuUse.now();
       CpuUse cpu = end.since(afterWarmUp != null ? afterWarmUp : end);
       return new RealTimeRun(latencies, median(firstThird), median(lastThird), latencies.getTotalCount() / expected, cpu,

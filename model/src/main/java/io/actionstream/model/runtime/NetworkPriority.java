@@ -35,20 +35,19 @@ final class NetworkPriority {
   private NetworkPriority() {}
 
   /**
-   * Raises the calling thread to {@link #NICE}; false where the process may not or the platform
-   * cannot (not Linux), which leaves the thread as it was.
+   * Raises the calling thread to {@link #NICE}; where the process may not or the platform cannot
+   * (not Linux) the thread stays as it was, which {@link #niceOfCurrentThread} then tells.
    */
-  static boolean raiseCurrentThread() {
+  static void raiseCurrentThread() {
     OptionalInt tid = currentThreadId();
     if (tid.isEmpty()) {
-      return false;
+      return;
     }
     try {
-      return Native.load("c", C.class).setpriority(PRIO_PROCESS, tid.getAsInt(), NICE) == 0;
+      Native.load("c", C.class).setpriority(PRIO_PROCESS, tid.getAsInt(), NICE);
     } catch (LinkageError | RuntimeException e) {
       // JNA's native part cannot be unpacked or loaded (a read-only temporary folder, another
       // platform): the network still runs, at the process's priority, which the load log tells
-      return false;
     }
   }
 
