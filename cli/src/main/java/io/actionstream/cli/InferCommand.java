@@ -3,6 +3,7 @@ package io.actionstream.cli;
 import io.actionstream.inference.InferenceConfig;
 import io.actionstream.inference.InferenceService;
 import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.NetworkPriority;
 import io.actionstream.ops.PortRange;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,11 @@ final class InferCommand implements Callable<Integer> {
 
   @Option(names = "--provider", defaultValue = "auto", description = "auto (CUDA, else CPU with a warning), cuda or cpu (default: ${DEFAULT-VALUE}).")
   String provider;
+
+  @Option(names = "--network-priority", defaultValue = "nice", description = "How ONNX Runtime's threads are scheduled "
+      + "against the rest of the process where it may raise priorities (root or CAP_SYS_NICE): nice (-15), realtime (SCHED_RR; "
+      + "nice -15 where refused) or normal (the process's) (default: ${DEFAULT-VALUE}).")
+  String networkPriority;
 
   @Option(names = "--max-batch", defaultValue = "8", description = "Most clips per network run (default: ${DEFAULT-VALUE}).")
   int maxBatch;
@@ -131,7 +137,8 @@ final class InferCommand implements Callable<Integer> {
     try {
       InferenceConfig.Builder config = InferenceConfig.builder(kafka).applicationId(applicationId).framesTopic(framesTopic)
           .eventsTopic(eventsTopic).deadLetterTopic(deadLetterTopic).releasesTopic(noFollow ? null : releasesTopic).modelFile(model)
-          .modelName(modelName).provider(ExecutionProvider.parse(provider)).maxBatch(maxBatch).maxWait(maxWait).hop(hop)
+          .modelName(modelName).provider(ExecutionProvider.parse(provider))
+          .networkPriority(NetworkPriority.parse(networkPriority)).maxBatch(maxBatch).maxWait(maxWait).hop(hop)
           .gapTolerance(gapTolerance).frameRateTolerance(frameRateTolerance).topK(topK).includeAttentionMap(attentionMap)
           .topicPartitions(partitions).stateDir(stateDir).metricsPorts(PortRange.parse("--metrics-port", metricsPort));
       if (streamThreads != null) {

@@ -28,6 +28,30 @@ class CommandLineTest {
     }
   }
 
+  /**
+   * picocli runs every description through {@code String.format}; a lone {@code %} makes it fall
+   * back to the raw text with a warning on stderr in the middle of the user's help.
+   */
+  @Test
+  void everyHelpFormatsWithoutAWarning() throws Exception {
+    List<CommandLine> commands = new ArrayList<>();
+    commands.add(Main.commandLine());
+    for (int i = 0; i < commands.size(); i++) {
+      commands.addAll(commands.get(i).getSubcommands().values());
+    }
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (CommandLine command : commands) {
+        assertThat(command.getUsageMessage()).as("help of %s", command.getCommandName()).doesNotContain("%%", "%n");
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(warnings.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("Could not format");
+  }
+
   @Test
   void theViewerRefusesToServeOffLoopbackWithoutATokenNamingTheFlag() {
     Result result = run("view", "-b", "127.0.0.1:1", "--bind", "0.0.0.0", "--token", "");
@@ -51,6 +75,19 @@ class CommandLineTest {
         run("ingest", "--camera", "door=/videos/door.mp4", "--fps", "-3", "--bootstrap-servers", "127.0.0.1:1");
     assertThat(result.code()).isEqualTo(ErrorReporter.CONFIG_ERROR);
     assertThat(result.err()).contains("configuration error: --fps: must be between 0.1 and 240, got -3");
+  }
+
+  @Test
+  void theNetworksPriorityIsNiceUnlessTheFlagSaysOtherwiseAndAWrongOneIsNamed() {
+    InferCommand infer = new InferCommand();
+    new CommandLine(infer).parseArgs("-b", "127.0.0.1:1", "--model", "student.onnx");
+    assertThat(infer.config("127.0.0.1:1").networkPriority()).isEqualTo(io.actionstream.model.runtime.NetworkPriority.NICE);
+    new CommandLine(infer).parseArgs("-b", "127.0.0.1:1", "--model", "student.onnx", "--network-priority", "realtime");
+    assertThat(infer.config("127.0.0.1:1").networkPriority()).isEqualTo(io.actionstream.model.runtime.NetworkPriority.REALTIME);
+
+    Result result = run("infer", "-b", "127.0.0.1:1", "--model", "student.onnx", "--network-priority", "high");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("network priority 'high' is not one of realtime, nice or normal");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.actionstream.inference;
 
 import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.NetworkPriority;
 import io.actionstream.ops.PortRange;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param modelFile the ONNX student to start with; null to start with the newest release
  * @param modelName the releases to follow (the model file's name when a file is given)
  * @param provider execution provider: auto (CUDA, else CPU with a warning), cuda, cpu
+ * @param networkPriority how ONNX Runtime's threads are scheduled against the rest of the process
+ *     where it may raise priorities (root or CAP_SYS_NICE): nice (the default), realtime or normal
  * @param maxBatch most clips per network run
  * @param maxWait longest a clip waits for its batch to fill
  * @param hop frames between the starts of consecutive clips; 0 for the clip length (no overlap)
@@ -48,6 +51,7 @@ public record InferenceConfig(
     Path modelFile,
     String modelName,
     ExecutionProvider provider,
+    NetworkPriority networkPriority,
     int maxBatch,
     Duration maxWait,
     int hop,
@@ -82,6 +86,7 @@ public record InferenceConfig(
     private Path modelFile;
     private String modelName = "student";
     private ExecutionProvider provider = ExecutionProvider.AUTO;
+    private NetworkPriority networkPriority = NetworkPriority.NICE;
     private int maxBatch = 8;
     private Duration maxWait = Duration.ofMillis(20);
     private int hop;
@@ -139,6 +144,11 @@ public record InferenceConfig(
 
     public Builder provider(ExecutionProvider value) {
       provider = value;
+      return this;
+    }
+
+    public Builder networkPriority(NetworkPriority value) {
+      networkPriority = value;
       return this;
     }
 
@@ -220,7 +230,7 @@ public record InferenceConfig(
     /** The configuration, not yet validated (the service validates it when it starts). */
     public InferenceConfig build() {
       return new InferenceConfig(kafka, applicationId, framesTopic, eventsTopic, deadLetterTopic, releasesTopic, modelFile, modelName,
-          provider, maxBatch, maxWait, hop, gapTolerance, frameRateTolerance, streamThreads, topK, includeAttentionMap,
+          provider, networkPriority, maxBatch, maxWait, hop, gapTolerance, frameRateTolerance, streamThreads, topK, includeAttentionMap,
           maxFrameDimension, futureTolerance, topicPartitions, stateDir, metricsPorts);
     }
   }
@@ -249,6 +259,8 @@ public record InferenceConfig(
     check(maxFrameDimension >= 16, "max frame dimension must be at least 16, got " + maxFrameDimension);
     check(topicPartitions >= 1, "topic partitions must be at least 1, got " + topicPartitions);
     check(metricsPorts != null, "metrics port is required (-1 for none)");
+    check(provider != null, "provider is required (auto, cuda or cpu)");
+    check(networkPriority != null, "network priority is required (realtime, nice or normal)");
     return this;
   }
 

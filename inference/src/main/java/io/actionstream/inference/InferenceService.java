@@ -157,7 +157,7 @@ public final class InferenceService implements AutoCloseable {
       awaitRunning(streams);
       if (config.releasesTopic() != null) {
         watcher = new ReleaseWatcher(config.kafka(), config.releasesTopic(), initial.spec().name(), models, new ArtifactFetcher(),
-            config.provider(), metrics);
+            config.provider(), config.networkPriority(), metrics);
         watcher.start(initial.spec().version());
       }
     } catch (IOException | RuntimeException e) {
@@ -199,7 +199,7 @@ public final class InferenceService implements AutoCloseable {
     if (config.modelFile() != null) {
       try {
         return StudentModel.load(Files.readAllBytes(config.modelFile()), config.provider(), config.modelFile().toString(),
-            StudentModel.Feed.PIXELS);
+            StudentModel.Feed.PIXELS, config.networkPriority());
       } catch (IOException e) {
         throw new ModelRefusedException(RefusalReason.UNREACHABLE, "cannot read model file " + config.modelFile() + ": " + e.getMessage(), e);
       }
@@ -210,7 +210,8 @@ public final class InferenceService implements AutoCloseable {
           + config.releasesTopic() + "': give a model file, or publish one with 'actionstream train --model-store ... -b ...'");
     }
     byte[] onnx = new ArtifactFetcher().fetch(release.get().getArtifactUri(), release.get().getSha256());
-    return StudentModel.load(onnx, config.provider(), release.get().getArtifactUri(), StudentModel.Feed.PIXELS);
+    return StudentModel.load(onnx, config.provider(), release.get().getArtifactUri(), StudentModel.Feed.PIXELS,
+        config.networkPriority());
   }
 
   private static void awaitRunning(KafkaStreams streams) {

@@ -3,6 +3,7 @@ package io.actionstream.inference.swap;
 import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.model.ModelRefusedException;
 import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.NetworkPriority;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ModelRelease;
 import java.time.Duration;
@@ -37,13 +38,14 @@ public final class ReleaseWatcher implements AutoCloseable {
   private final ModelHolder models;
   private final ArtifactFetcher fetcher;
   private final ExecutionProvider provider;
+  private final NetworkPriority priority;
   private final InferenceMetrics metrics;
   private final Thread thread;
   private volatile boolean stopping;
   private String lastSeen = "";
 
   public ReleaseWatcher(Map<String, String> kafka, String topic, String modelName, ModelHolder models, ArtifactFetcher fetcher,
-      ExecutionProvider provider, InferenceMetrics metrics) {
+      ExecutionProvider provider, NetworkPriority priority, InferenceMetrics metrics) {
     Map<String, Object> props = new HashMap<>(kafka);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -55,6 +57,7 @@ public final class ReleaseWatcher implements AutoCloseable {
     this.models = models;
     this.fetcher = fetcher;
     this.provider = provider;
+    this.priority = priority;
     this.metrics = metrics;
     this.thread = new Thread(this::follow, "model-releases");
     thread.setDaemon(true);
@@ -124,7 +127,7 @@ public final class ReleaseWatcher implements AutoCloseable {
     log.info("New release {}: loading", what);
     try {
       byte[] onnx = fetcher.fetch(release.getArtifactUri(), release.getSha256());
-      StudentModel model = StudentModel.load(onnx, provider, release.getArtifactUri(), StudentModel.Feed.PIXELS);
+      StudentModel model = StudentModel.load(onnx, provider, release.getArtifactUri(), StudentModel.Feed.PIXELS, priority);
       if (!model.spec().version().equals(release.getVersion()) || !model.spec().labels().equals(release.getLabelsList())) {
         model.close();
         throw new ModelRefusedException(io.actionstream.model.RefusalReason.BAD_METADATA,

@@ -5,61 +5,103 @@ import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The CPU priority of the threads that run the network. On the CPU a burst of clips is served at
- * the network's own pace only if ONNX Runtime's threads get the cores before the work that can
- * wait (the next frames' decoding, the broker, an ingest in the same process): at the process's
- * priority their batches took 1.6-1.7x their CPU time in wall time while a synchronized burst was
- * served, at nice -15 1.25x (README, speed targets round 8; nice -5, Java's highest priority
- * through the JVM, did not help). Each thread raises itself with {@code setpriority(2)} when it
- * starts; only a process that may (root, or CAP_SYS_NICE) gets it, elsewhere the threads keep the
- * process's priority, and the model's load log says so.
+ * How the threads that run the network are scheduled against the rest of the process. On the CPU
+ * a burst of clips is served at the network's own pace only if ONNX Runtime's threads get the
+ * cores before the work that can wait (the next frames' decoding, the broker, an ingest in the
+ * same process). At the process's priority their batches took 1.6-1.7x their CPU time in wall
+ * time in a synchronized burst; at nice -15 1.25-1.35x, because a hundred runnable camera and
+ * stream threads at nice 0 together still outweigh one thread at nice -15, which was preempted
+ * about 15 times per batch; as real-time threads ({@code SCHED_RR}) they were preempted almost
+ * never, and their batches took 1.16-1.23x, but the burst's latency did not follow: the time
+ * moved to the clips' way to the network and back, whose threads then waited longer (README,
+ * speed targets rounds 8 and 9). So nice -15 is the service's default and real time a choice. A
+ * real-time thread cannot starve the process: it blocks whenever no clip waits, and the kernel
+ * leaves other threads at least 5% of each core. Each thread applies the priority to itself when
+ * it starts; only a process that may (root, or CAP_SYS_NICE) gets it, elsewhere the threads keep
+ * the process's priority, and the model's load log says so.
  */
-final class NetworkPriority {
+public enum NetworkPriority {
+  /** The process's own priority: nothing is changed. */
+  NORMAL,
+  /** Nice {@value #NICE_VALUE}: weighted far ahead of the process's threads, but still time-shared with them. */
+  NICE,
+  /** Real-time round robin at the lowest real-time priority; nice {@value #NICE_VALUE} where that is refused. */
+  REALTIME;
 
-  /** The nice value ONNX Runtime's threads ask for (the process's threads run at 0). */
-  static final int NICE = -15;
+  /** The nice value asked for (the process's threads run at 0). */
+  static final int NICE_VALUE = -15;
 
-  /** Field 19 of {@code /proc/.../stat}, counted from the state (field 3) after the command's closing parenthesis. */
+  /** {@code SCHED_RR} and the priority asked for within it (1 to 99; any real-time thread runs before every normal one). */
+  private static final int SCHED_RR = 2;
+  private static final int REALTIME_PRIORITY = 1;
+
+  /** Fields of {@code /proc/.../stat}, counted from the state (field 3) after the command's closing parenthesis. */
   private static final int NICE_AFTER_STATE = 16;
+  private static final int POLICY_AFTER_STATE = 38;
 
   private static final int PRIO_PROCESS = 0;
 
-  /** The C library's call; on Linux "process" means the thread whose id is given. */
+  /** How a thread is scheduled: {@code realtime} for {@code SCHED_FIFO} or {@code SCHED_RR}, else by its nice value. */
+  public record Scheduling(boolean realtime, int nice) {}
+
+  /** The C library's calls; on Linux "process" means the thread whose id is given (0: the calling thread). */
   private interface C extends Library {
     int setpriority(int which, int who, int prio);
+
+    int sched_setscheduler(int pid, int policy, int[] param);
   }
 
-  private NetworkPriority() {}
+  public static NetworkPriority parse(String name) {
+    try {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("network priority '" + name + "' is not one of realtime, nice or normal");
+    }
+  }
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 
   /**
-   * Raises the calling thread to {@link #NICE}; where the process may not or the platform cannot
-   * (not Linux) the thread stays as it was, which {@link #niceOfCurrentThread} then tells.
+   * Applies this priority to the calling thread; where the process may not or the platform
+   * cannot (not Linux) the thread stays as it was, which {@link #ofCurrentThread} then tells.
    */
-  static void raiseCurrentThread() {
+  void applyToCurrentThread() {
+    if (this == NORMAL) {
+      return;
+    }
     OptionalInt tid = currentThreadId();
     if (tid.isEmpty()) {
       return;
     }
     try {
-      Native.load("c", C.class).setpriority(PRIO_PROCESS, tid.getAsInt(), NICE);
+      C c = Native.load("c", C.class);
+      if (this == REALTIME && c.sched_setscheduler(0, SCHED_RR, new int[] {REALTIME_PRIORITY}) == 0) {
+        return;
+      }
+      c.setpriority(PRIO_PROCESS, tid.getAsInt(), NICE_VALUE);
     } catch (LinkageError | RuntimeException e) {
       // JNA's native part cannot be unpacked or loaded (a read-only temporary folder, another
       // platform): the network still runs, at the process's priority, which the load log tells
     }
   }
 
-  /** The calling thread's nice value (lower runs first); empty where {@code /proc} does not tell (not Linux). */
-  static OptionalInt niceOfCurrentThread() {
+  /** How the calling thread is scheduled; empty where {@code /proc} does not tell (not Linux). */
+  static Optional<Scheduling> ofCurrentThread() {
     try {
       String stat = Files.readString(Path.of("/proc/thread-self/stat"));
       // the command name is in parentheses and may itself hold spaces and parentheses
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-      return OptionalInt.of(Integer.parseInt(fields[NICE_AFTER_STATE]));
+      int policy = Integer.parseInt(fields[POLICY_AFTER_STATE]);
+      return Optional.of(new Scheduling(policy == 1 || policy == SCHED_RR, Integer.parseInt(fields[NICE_AFTER_STATE])));
     } catch (IOException | RuntimeException e) {
-      return OptionalInt.empty();
+      return Optional.empty();
     }
   }
 
@@ -72,15 +114,23 @@ final class NetworkPriority {
     }
   }
 
-  /** What the load log says of the network's threads' priority against the loading thread's. */
-  static String describe(OptionalInt network, OptionalInt loader) {
+  /** What the load log says of the network's threads' scheduling against the loading thread's, this priority having been asked for. */
+  String describe(Optional<Scheduling> network, Optional<Scheduling> loader) {
     if (network.isEmpty() || loader.isEmpty()) {
       return "its threads' CPU priority is unknown here (no /proc)";
     }
-    if (network.getAsInt() < loader.getAsInt()) {
-      return "its threads run ahead of the rest of the process (nice " + network.getAsInt() + " against " + loader.getAsInt() + ")";
+    if (network.get().realtime() && !loader.get().realtime()) {
+      return "its threads run in real time (SCHED_RR), ahead of the rest of the process";
     }
-    return "its threads run at the rest of the process's CPU priority (nice " + network.getAsInt() + "): a process with "
-        + "CAP_SYS_NICE (or root) runs them at nice " + NICE + ", which serves bursts of clips closer to the network's own pace";
+    String ahead = "its threads run ahead of the rest of the process (nice " + network.get().nice() + " against " + loader.get().nice() + ")";
+    if (network.get().nice() < loader.get().nice()) {
+      return this == REALTIME ? ahead + "; real-time scheduling was refused (a cgroup without a real-time budget refuses it even to root)" : ahead;
+    }
+    if (this == NORMAL) {
+      return "its threads run at the process's CPU priority (network priority normal)";
+    }
+    return "its threads run at the rest of the process's CPU priority (nice " + network.get().nice() + "): a process with "
+        + "CAP_SYS_NICE (or root) runs them " + (this == REALTIME ? "in real time" : "at nice " + NICE_VALUE)
+        + ", which serves bursts of clips closer to the network's own pace";
   }
 }

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -104,19 +104,31 @@ public final class StudentModel implements AutoCloseable {
   }
 
   /**
-   * Loads, checks and warms up a model. {@code source} names it in messages (a file or URI). The
-   * checks run on the file's own float input; a model fed {@link Feed#PIXELS} must then give the
-   * same answers through its pixel input on a trial clip, or it is refused.
+   * Loads a model whose threads keep the process's priority (training's checks); see {@link
+   * #load(byte[], ExecutionProvider, String, Feed, NetworkPriority)}.
    *
    * @throws ModelRefusedException when the model must not serve
    */
   public static StudentModel load(byte[] onnx, ExecutionProvider wanted, String source, Feed feed) throws ModelRefusedException {
+    return load(onnx, wanted, source, feed, NetworkPriority.NORMAL);
+  }
+
+  /**
+   * Loads, checks and warms up a model. {@code source} names it in messages (a file or URI). The
+   * checks run on the file's own float input; a model fed {@link Feed#PIXELS} must then give the
+   * same answers through its pixel input on a trial clip, or it is refused. The threads that run
+   * its batches are scheduled at {@code priority} where the process may.
+   *
+   * @throws ModelRefusedException when the model must not serve
+   */
+  public static StudentModel load(byte[] onnx, ExecutionProvider wanted, String source, Feed feed, NetworkPriority priority)
+      throws ModelRefusedException {
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
     AtomicInteger threads = new AtomicInteger();
     // sized for the CPU; shrunk to one thread below when the session runs on CUDA
     ThreadPoolExecutor thread = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
       Thread t = new Thread(null, () -> {
-        NetworkPriority.raiseCurrentThread();
+        priority.applyToCurrentThread();
         task.run();
       }, "onnx-runtime-" + threads.incrementAndGet(), ORT_STACK_BYTES);
       t.setDaemon(true);
@@ -158,7 +170,7 @@ public final class StudentModel implements AutoCloseable {
             + "attention {}x{}x{}; {}", spec.name(), spec.version(), spec.precision().label(), source, provider[0], parallelRuns,
             feed == Feed.PIXELS ? "pixels" : "float clips", spec.labels().size(), spec.frames(), spec.height(), spec.width(),
             spec.mapFrames(), spec.mapHeight(), spec.mapWidth(),
-            NetworkPriority.describe(model.threadNice(), NetworkPriority.niceOfCurrentThread()));
+            priority.describe(model.threadScheduling(), NetworkPriority.ofCurrentThread()));
         return model;
       } catch (ModelRefusedException | RuntimeException e) {
         StudentModel opened = model;
@@ -318,12 +330,12 @@ public final class StudentModel implements AutoCloseable {
     return parallelRuns;
   }
 
-  /** The nice value of a thread that runs this model's batches ({@link NetworkPriority}); empty where unknown. */
-  public OptionalInt threadNice() {
+  /** How a thread that runs this model's batches is scheduled ({@link NetworkPriority}); empty where unknown. */
+  public Optional<NetworkPriority.Scheduling> threadScheduling() {
     try {
-      return call(thread, NetworkPriority::niceOfCurrentThread);
+      return call(thread, NetworkPriority::ofCurrentThread);
     } catch (OrtException e) {
-      return OptionalInt.empty();
+      return Optional.empty();
     }
   }
 

@@ -1,10 +1,11 @@
 package io.actionstream.model.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -20,47 +21,82 @@ class NetworkPriorityTest {
     return false;
   }
 
+  /** The threads' scheduling of a tiny model loaded at {@code priority}, and the load log's words for it. */
+  private static Optional<NetworkPriority.Scheduling> loadedAt(NetworkPriority priority, AtomicReference<String> said) throws Exception {
+    try (StudentModel model = StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx", StudentModel.Feed.CLIPS,
+        priority)) {
+      Optional<NetworkPriority.Scheduling> network = model.threadScheduling();
+      said.set(priority.describe(network, NetworkPriority.ofCurrentThread()));
+      return network;
+    }
+  }
+
   @Test
   void aThreadReadsItsOwnNiceValueAsTheKernelSetsIt() throws Exception {
     // lowering a thread's priority needs no permission: renice a thread of its own, then read it back
-    AtomicReference<OptionalInt> before = new AtomicReference<>();
-    AtomicReference<OptionalInt> after = new AtomicReference<>();
+    AtomicReference<Optional<NetworkPriority.Scheduling>> before = new AtomicReference<>();
+    AtomicReference<Optional<NetworkPriority.Scheduling>> after = new AtomicReference<>();
     Thread thread = new Thread(() -> {
-      before.set(NetworkPriority.niceOfCurrentThread());
+      before.set(NetworkPriority.ofCurrentThread());
       try {
         String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
         new ProcessBuilder("renice", "-n", "19", "-p", tid).redirectErrorStream(true).start().waitFor();
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-      after.set(NetworkPriority.niceOfCurrentThread());
+      after.set(NetworkPriority.ofCurrentThread());
     });
     thread.start();
     thread.join();
-    assertThat(before.get()).as("the process's own priority").hasValue(NetworkPriority.niceOfCurrentThread().orElseThrow());
-    assertThat(after.get()).hasValue(19);
-    assertThat(NetworkPriority.niceOfCurrentThread()).as("the other threads keep theirs").isEqualTo(before.get());
+    assertThat(before.get()).as("the process's own priority").isEqualTo(NetworkPriority.ofCurrentThread());
+    assertThat(after.get()).hasValue(new NetworkPriority.Scheduling(false, 19));
+    assertThat(NetworkPriority.ofCurrentThread()).as("the other threads keep theirs").isEqualTo(before.get());
   }
 
   @Test
-  void theNetworksThreadsRunAheadOfTheLoaderWhereTheProcessMayRaisePriorities() throws Exception {
-    int loader = NetworkPriority.niceOfCurrentThread().orElseThrow();
-    try (StudentModel model = StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx")) {
-      OptionalInt network = model.threadNice();
-      if (mayRaisePriorities()) {
-        assertThat(network).hasValue(NetworkPriority.NICE);
-        assertThat(NetworkPriority.describe(network, OptionalInt.of(loader))).contains("ahead of the rest");
-      } else {
-        assertThat(network).as("without CAP_SYS_NICE a thread keeps the priority of the thread that started it").hasValue(loader);
-        assertThat(NetworkPriority.describe(network, OptionalInt.of(loader))).contains("CAP_SYS_NICE");
-      }
+  void realtimeThreadsRunAheadOfTheLoaderWhereTheProcessMayRaisePriorities() throws Exception {
+    NetworkPriority.Scheduling loader = NetworkPriority.ofCurrentThread().orElseThrow();
+    AtomicReference<String> said = new AtomicReference<>();
+    Optional<NetworkPriority.Scheduling> network = loadedAt(NetworkPriority.REALTIME, said);
+    if (mayRaisePriorities()) {
+      assertThat(network).hasValueSatisfying(s -> assertThat(s.realtime()).isTrue());
+      assertThat(said.get()).contains("real time (SCHED_RR)");
+    } else {
+      assertThat(network).as("without CAP_SYS_NICE a thread keeps the priority of the thread that started it").hasValue(loader);
+      assertThat(said.get()).contains("CAP_SYS_NICE", "in real time");
     }
   }
 
   @Test
+  void niceThreadsAreNotRealtimeAndNormalOnesKeepTheProcesssPriority() throws Exception {
+    NetworkPriority.Scheduling loader = NetworkPriority.ofCurrentThread().orElseThrow();
+    AtomicReference<String> said = new AtomicReference<>();
+    Optional<NetworkPriority.Scheduling> nice = loadedAt(NetworkPriority.NICE, said);
+    if (mayRaisePriorities()) {
+      assertThat(nice).hasValue(new NetworkPriority.Scheduling(false, NetworkPriority.NICE_VALUE));
+      assertThat(said.get()).contains("ahead of the rest").doesNotContain("refused");
+    } else {
+      assertThat(nice).hasValue(loader);
+    }
+    assertThat(loadedAt(NetworkPriority.NORMAL, said)).hasValue(loader);
+    assertThat(said.get()).contains("network priority normal");
+  }
+
+  @Test
   void theLoadLogSaysWhatToDoWhenTheThreadsAreNotAhead() {
-    assertThat(NetworkPriority.describe(OptionalInt.of(-5), OptionalInt.of(0))).contains("nice -5 against 0");
-    assertThat(NetworkPriority.describe(OptionalInt.of(0), OptionalInt.of(0))).contains("CAP_SYS_NICE", "nice -15");
-    assertThat(NetworkPriority.describe(OptionalInt.empty(), OptionalInt.of(0))).contains("unknown");
+    Optional<NetworkPriority.Scheduling> process = Optional.of(new NetworkPriority.Scheduling(false, 0));
+    Optional<NetworkPriority.Scheduling> reniced = Optional.of(new NetworkPriority.Scheduling(false, -15));
+    assertThat(NetworkPriority.NICE.describe(Optional.of(new NetworkPriority.Scheduling(false, -5)), process)).contains("nice -5 against 0");
+    assertThat(NetworkPriority.REALTIME.describe(reniced, process)).contains("real-time scheduling was refused");
+    assertThat(NetworkPriority.NICE.describe(process, process)).contains("CAP_SYS_NICE", "nice -15");
+    assertThat(NetworkPriority.REALTIME.describe(process, process)).contains("CAP_SYS_NICE", "in real time");
+    assertThat(NetworkPriority.NICE.describe(Optional.empty(), process)).contains("unknown");
+  }
+
+  @Test
+  void aPriorityIsParsedByItsNameAndAWrongNameSaysWhichExist() {
+    assertThat(NetworkPriority.parse(" Realtime ")).isEqualTo(NetworkPriority.REALTIME);
+    assertThat(NetworkPriority.parse("normal").label()).isEqualTo("normal");
+    assertThatThrownBy(() -> NetworkPriority.parse("high")).hasMessage("network priority 'high' is not one of realtime, nice or normal");
   }
 }
