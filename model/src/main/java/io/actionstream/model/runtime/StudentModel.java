@@ -194,7 +194,8 @@ public final class StudentModel implements AutoCloseable {
 
   /**
    * Picks the execution provider ({@code provider[0]}: "cpu" or "cuda") and returns the graph to
-   * run there: on the CPU with its 3D convolutions as per-frame ones ({@link FrameConvolutions}).
+   * run there: on the CPU with its 3D convolutions as per-frame ones ({@link FrameConvolutions})
+   * and an int8 graph's pools as reductions ({@link IntegerPools}).
    */
   private static byte[] graphFor(byte[] onnx, ExecutionProvider wanted, String[] provider) throws OrtException {
     provider[0] = "cpu";
@@ -217,7 +218,11 @@ public final class StudentModel implements AutoCloseable {
     if (rewritten.convolutions() > 0) {
       log.info("Running {} 3D convolution(s) as per-frame 2D convolutions on the CPU", rewritten.convolutions());
     }
-    return rewritten.onnx();
+    IntegerPools.Rewritten pools = IntegerPools.rewrite(rewritten.onnx());
+    if (pools.pools() > 0) {
+      log.info("Running {} max pool(s) of the int8 graph as reductions over their windows on the CPU", pools.pools());
+    }
+    return pools.onnx();
   }
 
   private static OrtSession createSession(OrtEnvironment environment, byte[] graph, String provider) throws OrtException {
