@@ -8,7 +8,6 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,10 +47,8 @@ public final class FrameConvolutions {
 
   /** Rewrites what qualifies; a file that does not parse is returned as it is, for the runtime to refuse. */
   public static Rewritten rewrite(byte[] onnx) {
-    ModelProto model;
-    try {
-      model = ModelProto.parseFrom(onnx);
-    } catch (InvalidProtocolBufferException e) {
+    ModelProto model = OnnxNodes.parse(onnx).orElse(null);
+    if (model == null) {
       return new Rewritten(onnx, 0);
     }
     Rewriter rewriter = new Rewriter(model.getGraph());

@@ -6,7 +6,6 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,10 +47,8 @@ public final class IntegerPools {
 
   /** Rewrites the pools of a quantized graph; an fp32 graph, or a file that does not parse, is returned as it is. */
   public static Rewritten rewrite(byte[] onnx) {
-    ModelProto model;
-    try {
-      model = ModelProto.parseFrom(onnx);
-    } catch (InvalidProtocolBufferException e) {
+    ModelProto model = OnnxNodes.parse(onnx).orElse(null);
+    if (model == null) {
       return new Rewritten(onnx, 0);
     }
     GraphProto graph = model.getGraph();

@@ -1,8 +1,11 @@
 package io.actionstream.model.runtime;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Nodes and their attributes for the graphs the project rewrites (the per-frame convolutions, the
@@ -11,6 +14,15 @@ import java.util.List;
 public final class OnnxNodes {
 
   private OnnxNodes() {}
+
+  /** A model file parsed for a rewrite; empty where it does not parse (left for the runtime to refuse). */
+  public static Optional<ModelProto> parse(byte[] onnx) {
+    try {
+      return Optional.of(ModelProto.parseFrom(onnx));
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+  }
 
   /** A node named {@code name} running {@code op} on {@code inputs} into one {@code output}. */
   public static NodeProto node(String op, String name, List<String> inputs, String output, AttributeProto... attributes) {

@@ -21,7 +21,6 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,9 +95,7 @@ class FrameConvolutionsTest {
   }
 
   private static float[] run(byte[] model, float[] input) throws Exception {
-    AtomicReference<Object> result = new AtomicReference<>();
-    // ONNX Runtime recurses deeply while it loads a graph: a large stack, as StudentModel's threads have
-    Thread thread = new Thread(null, () -> {
+    return LargeStack.call(() -> {
       OrtEnvironment environment = OrtEnvironment.getEnvironment();
       try (OrtSession session = environment.createSession(model, new OrtSession.SessionOptions());
           OnnxTensor x = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), INPUT);
@@ -106,17 +103,9 @@ class FrameConvolutionsTest {
         FloatBuffer y = ((OnnxTensor) out.get(0)).getFloatBuffer();
         float[] values = new float[y.remaining()];
         y.get(values);
-        result.set(values);
-      } catch (Exception e) {
-        result.set(e);
+        return values;
       }
-    }, "ort", 64L << 20);
-    thread.start();
-    thread.join();
-    if (result.get() instanceof Exception e) {
-      throw e;
-    }
-    return (float[]) result.get();
+    });
   }
 
   private static NodeProto node(String op, List<String> inputs, String output, AttributeProto... attributes) {

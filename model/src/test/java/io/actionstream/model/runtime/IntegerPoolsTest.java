@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -143,10 +142,9 @@ class IntegerPoolsTest {
     return onOrtThread(model, "clip", clip, new long[] {2, 3, 16, 112, 112});
   }
 
-  /** Every output of one run, by name, on a thread with the large stack ONNX Runtime needs to load a graph. */
+  /** Every output of one run, by name. */
   private static Map<String, float[]> onOrtThread(byte[] model, String inputName, float[] input, long[] shape) throws Exception {
-    AtomicReference<Object> result = new AtomicReference<>();
-    Thread thread = new Thread(null, () -> {
+    return LargeStack.call(() -> {
       OrtEnvironment environment = OrtEnvironment.getEnvironment();
       try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
         options.setIntraOpNumThreads(1);
@@ -160,19 +158,9 @@ class IntegerPoolsTest {
             y.get(v);
             values.put(entry.getKey(), v);
           }
-          result.set(values);
+          return values;
         }
-      } catch (Exception e) {
-        result.set(e);
       }
-    }, "ort", 64L << 20);
-    thread.start();
-    thread.join();
-    if (result.get() instanceof Exception e) {
-      throw e;
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, float[]> values = (Map<String, float[]>) result.get();
-    return values;
+    });
   }
 }
