@@ -87,6 +87,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String networkPriority;
 
+  /** {@link #networkPriority}, checked once before anything is measured. */
+  private NetworkPriority priority;
+
   @Option(names = "--max-batch", defaultValue = "8", description = "Batch size of the pipeline (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
@@ -150,6 +153,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
     if (fixedCameras != null && fixedCameras < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cameras must be at least 1, got " + fixedCameras);
     }
+    try {
+      priority = NetworkPriority.parse(networkPriority);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--network-priority: " + e.getMessage());
+    }
     WarmUp warmUp;
     try {
       warmUp = new WarmUp(warmupRuns, maxWarmupRuns, warmupJitShare);
@@ -172,7 +180,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     String threads;
     Precision precision;
     try (StudentModel student = StudentModel.load(onnx, ExecutionProvider.parse(provider), modelFile.toString(), StudentModel.Feed.PIXELS,
-        NetworkPriority.parse(networkPriority))) {
+        priority)) {
       gflops = student.spec().gflops();
       precision = student.spec().precision();
       providerName = student.provider();
@@ -199,7 +207,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     if (precision == Precision.INT8) {
       fp32File = fp32Model != null ? fp32Model : Path.of(System.getProperty("actionstream.home", "")).resolve("models/student/student.onnx");
       try (StudentModel reference = StudentModel.load(Files.readAllBytes(fp32File), ExecutionProvider.parse(provider), fp32File.toString(),
-          StudentModel.Feed.PIXELS, NetworkPriority.parse(networkPriority))) {
+          StudentModel.Feed.PIXELS, priority)) {
         if (reference.spec().precision() != Precision.FP32) {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fp32-model " + fp32File + " is not an fp32 model");
         }
@@ -209,7 +217,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
     report.add(String.format(Locale.ROOT, "Model %s (%s): %.2f GFLOPs per clip, ONNX Runtime on %s, %d cores, %d batch(es) at once, its "
         + "threads at network priority %s: %s.", modelFile.getFileName(), precision.label(), gflops, providerName,
-        Runtime.getRuntime().availableProcessors(), parallelRuns, networkPriority, threads));
+        Runtime.getRuntime().availableProcessors(), parallelRuns, priority.label(), threads));
     report.add("");
     report.add("| measurement | clips/s | GFLOP/s |");
     report.add("|---|---:|---:|");
@@ -607,7 +615,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     Map<String, String> kafka = new java.util.HashMap<>(kafkaProperties);
     kafka.put("bootstrap.servers", broker.bootstrapServers());
     return InferenceConfig.builder(kafka).applicationId("bench-" + UUID.randomUUID()).releasesTopic(null).modelFile(modelFile)
-        .provider(ExecutionProvider.parse(provider)).networkPriority(NetworkPriority.parse(networkPriority)).maxBatch(maxBatch).streamThreads(threads()).topicPartitions(8).metricsPort(-1)
+        .provider(ExecutionProvider.parse(provider)).networkPriority(priority).maxBatch(maxBatch).streamThreads(threads()).topicPartitions(8).metricsPort(-1)
         .build().validate();
   }
 
