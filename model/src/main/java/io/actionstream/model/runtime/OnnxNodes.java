@@ -3,6 +3,8 @@ package io.actionstream.model.runtime;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +15,9 @@ import java.util.Optional;
  */
 public final class OnnxNodes {
 
+  /** The first default-domain opset in which {@code ReduceMax} takes its axes as an input. */
+  private static final long REDUCE_AXES_AS_INPUT = 18;
+
   private OnnxNodes() {}
 
   /** A model file parsed for a rewrite; empty where it does not parse (left for the runtime to refuse). */
@@ -22,6 +27,68 @@ public final class OnnxNodes {
     } catch (InvalidProtocolBufferException e) {
       return Optional.empty();
     }
+  }
+
+  /** The model's default-domain opset version (0 where it names none). */
+  public static long opset(ModelProto model) {
+    for (OperatorSetIdProto set : model.getOpsetImportList()) {
+      if (set.getDomain().isEmpty() || set.getDomain().equals("ai.onnx")) {
+        return set.getVersion();
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The kernel of a max pool whose windows tile its input: kernel equal to stride, no padding,
+   * dilation, ceil mode or storage order; null for any other node.
+   */
+  public static long[] tilingPoolKernel(NodeProto node) {
+    if (!node.getOpType().equals("MaxPool") || node.getOutputCount() != 1) {
+      return null;
+    }
+    List<Long> kernel = null;
+    List<Long> strides = null;
+    for (AttributeProto a : node.getAttributeList()) {
+      switch (a.getName()) {
+        case "kernel_shape" -> kernel = a.getIntsList();
+        case "strides" -> strides = a.getIntsList();
+        case "pads", "dilations" -> {
+          if (a.getIntsList().stream().anyMatch(v -> v != (a.getName().equals("pads") ? 0 : 1))) {
+            return null;
+          }
+        }
+        case "ceil_mode", "storage_order" -> {
+          if (a.getI() != 0) {
+            return null;
+          }
+        }
+        case "auto_pad" -> {
+          if (!a.getS().toStringUtf8().equals("NOTSET") && !a.getS().toStringUtf8().equals("VALID")) {
+            return null;
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    if (kernel == null || !kernel.equals(strides)) {
+      return null;
+    }
+    return kernel.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /**
+   * A {@code ReduceMax} over {@code axes}, which it drops: the axes an attribute before opset 18
+   * and an input from it, then added to {@code constants} as {@code name + "_axes"}.
+   */
+  public static NodeProto reduceMax(String name, String input, String output, long opset, List<TensorProto> constants, long... axes) {
+    if (opset >= REDUCE_AXES_AS_INPUT) {
+      constants.add(OnnxTensors.int64s(name + "_axes", axes));
+      return node("ReduceMax", name, List.of(input, name + "_axes"), output, integer("keepdims", 0));
+    }
+    return node("ReduceMax", name, List.of(input), output, ints("axes", axes), integer("keepdims", 0));
   }
 
   /** A node named {@code name} running {@code op} on {@code inputs} into one {@code output}. */

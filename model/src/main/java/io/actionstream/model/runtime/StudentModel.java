@@ -216,7 +216,8 @@ public final class StudentModel implements AutoCloseable {
     }
     FrameConvolutions.Rewritten rewritten = FrameConvolutions.rewrite(onnx);
     if (rewritten.convolutions() > 0) {
-      log.info("Running {} 3D convolution(s) as per-frame 2D convolutions on the CPU", rewritten.convolutions());
+      log.info("Running {} 3D convolution(s) as per-frame 2D convolutions on the CPU, {} max pool(s) between them on the frames",
+          rewritten.convolutions(), rewritten.pools());
     }
     IntegerPools.Rewritten pools = IntegerPools.rewrite(rewritten.onnx());
     if (pools.pools() > 0) {
