@@ -3,11 +3,14 @@ package io.actionstream.model.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.actionstream.model.ModelContract;
+import io.actionstream.model.ModelMetadata;
 import io.actionstream.model.ModelRefusedException;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.RefusalReason;
@@ -15,6 +18,9 @@ import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.frame.FrameEncodings;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -104,6 +110,19 @@ class PixelInputTest {
       float[] fromFloats = clips.run(normalized, 1).logits();
       assertThat(fromPixels).containsExactly(fromFloats, org.assertj.core.data.Offset.offset(1e-5f));
     }
+  }
+
+  @Test
+  void theShippedStudentsFramesComeStraightFromThePixels() throws Exception {
+    ModelProto shipped = ModelProto.parseFrom(Files.readAllBytes(Path.of(System.getProperty("actionstream.shipped.model"))));
+    Map<String, String> metadata = new HashMap<>();
+    shipped.getMetadataPropsList().forEach(entry -> metadata.put(entry.getKey(), entry.getValue()));
+    byte[] served = PixelInput.prepend(FrameConvolutions.rewrite(shipped.toByteArray()).onnx(), ModelMetadata.read(metadata));
+    List<NodeProto> nodes = ModelProto.parseFrom(served).getGraph().getNodeList();
+    // the per-frame form reads frames, which the front end writes: no float clip in between
+    assertThat(nodes).noneMatch(n -> n.getInputList().contains(ModelContract.INPUT) || n.getOutputList().contains(ModelContract.INPUT));
+    // the pixels' bytes into frames, and the last stage's frames back into [N, C, T, H, W] for the heads
+    assertThat(nodes).filteredOn(n -> n.getOpType().equals("Transpose")).hasSize(2);
   }
 
   @Test
