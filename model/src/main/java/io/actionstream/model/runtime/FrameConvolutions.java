@@ -113,8 +113,8 @@ public final class FrameConvolutions {
         float[] weight = qualifyingWeight(node);
         if (weight == null) {
           long[] kernel = OnnxNodes.tilingPoolKernel(node);
-          Frames frames = framesOf.get(node.getInput(0));
-          if (kernel != null && kernel.length == 3 && frames != null && (kernel[0] == 1 || frames.count() > 0 && frames.count() % kernel[0] == 0)) {
+          Frames frames = kernel != null && kernel.length == 3 ? framesOf.get(node.getInput(0)) : null;
+          if (frames != null && (kernel[0] == 1 || frames.count() > 0 && frames.count() % kernel[0] == 0)) {
             poolFrames(frames, kernel, node.getOutput(0));
             pools++;
           } else {
