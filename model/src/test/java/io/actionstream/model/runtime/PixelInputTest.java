@@ -94,6 +94,23 @@ class PixelInputTest {
   }
 
   @Test
+  void aGraphBeforeOpset13KeepsTheCastAndTheMulForItsScaling() throws Exception {
+    ModelProto tiny = ModelProto.parseFrom(new TinyOnnx().build());
+    Map<String, String> metadata = new HashMap<>();
+    tiny.getMetadataPropsList().forEach(entry -> metadata.put(entry.getKey(), entry.getValue()));
+    ModelSpec spec = ModelMetadata.read(metadata);
+    for (long opset : new long[] {12, 13}) {
+      ModelProto versioned = tiny.toBuilder().clearOpsetImport()
+          .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(opset)).build();
+      List<NodeProto> nodes = ModelProto.parseFrom(PixelInput.prepend(versioned.toByteArray(), spec)).getGraph().getNodeList();
+      // DequantizeLinear has a scale per channel from opset 13 on
+      assertThat(nodes).as("opset %d", opset).filteredOn(n -> n.getOpType().equals("DequantizeLinear")).hasSize(opset >= 13 ? 1 : 0);
+      assertThat(nodes).as("opset %d", opset).filteredOn(n -> n.getOpType().equals("Cast") || n.getOpType().equals("Mul"))
+          .hasSize(opset >= 13 ? 0 : 2);
+    }
+  }
+
+  @Test
   void theShippedStudentFedPixelsAgreesWithItsFloatInput() throws Exception {
     byte[] onnx = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(System.getProperty("actionstream.shipped.model")));
     try (StudentModel clips = StudentModel.load(onnx, ExecutionProvider.CPU, "student.onnx");
@@ -123,6 +140,9 @@ class PixelInputTest {
     assertThat(nodes).noneMatch(n -> n.getInputList().contains(ModelContract.INPUT) || n.getOutputList().contains(ModelContract.INPUT));
     // the pixels' bytes into frames, and the last stage's frames back into [N, C, T, H, W] for the heads
     assertThat(nodes).filteredOn(n -> n.getOpType().equals("Transpose")).hasSize(2);
+    // the pixels become scaled floats in one pass, not a Cast and then a Mul
+    assertThat(nodes).filteredOn(n -> n.getOpType().equals("DequantizeLinear")).hasSize(1);
+    assertThat(nodes).noneMatch(n -> n.getOpType().equals("Cast"));
   }
 
   @Test
