@@ -33,7 +33,8 @@ import java.util.Set;
  * value. The multiplication is a per-channel {@code DequantizeLinear} with zero points 0, which
  * computes {@code float(v) * scale} as a Cast and a Mul would, in one pass instead of two (0.8 to
  * 0.3 ms of a 2-clip run of the shipped student; 1.04-1.08x the clips/s of one thread, int8 and
- * fp32; a graph of an opset before 13, which has no per-channel form, keeps the Cast and the Mul). Where the graph only turns its clip into frames (the per-frame form of {@link
+ * fp32; a graph of an opset before 13, which has no per-channel form, keeps the Cast and the
+ * Mul). Where the graph only turns its clip into frames (the per-frame form of {@link
  * FrameConvolutions}), those readers take the normalized frames instead, and neither float
  * transpose runs (0.34 ms of a 2-clip run of the shipped student).
  *

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -96,12 +97,10 @@ class PixelInputTest {
   @Test
   void aGraphBeforeOpset13KeepsTheCastAndTheMulForItsScaling() throws Exception {
     ModelProto tiny = ModelProto.parseFrom(new TinyOnnx().build());
-    Map<String, String> metadata = new HashMap<>();
-    tiny.getMetadataPropsList().forEach(entry -> metadata.put(entry.getKey(), entry.getValue()));
-    ModelSpec spec = ModelMetadata.read(metadata);
+    ModelSpec spec = specOf(tiny);
     for (long opset : new long[] {12, 13}) {
       ModelProto versioned = tiny.toBuilder().clearOpsetImport()
-          .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(opset)).build();
+          .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(opset)).build();
       List<NodeProto> nodes = ModelProto.parseFrom(PixelInput.prepend(versioned.toByteArray(), spec)).getGraph().getNodeList();
       // DequantizeLinear has a scale per channel from opset 13 on
       assertThat(nodes).as("opset %d", opset).filteredOn(n -> n.getOpType().equals("DequantizeLinear")).hasSize(opset >= 13 ? 1 : 0);
@@ -132,9 +131,7 @@ class PixelInputTest {
   @Test
   void theShippedStudentsFramesComeStraightFromThePixels() throws Exception {
     ModelProto shipped = ModelProto.parseFrom(Files.readAllBytes(Path.of(System.getProperty("actionstream.shipped.model"))));
-    Map<String, String> metadata = new HashMap<>();
-    shipped.getMetadataPropsList().forEach(entry -> metadata.put(entry.getKey(), entry.getValue()));
-    byte[] served = PixelInput.prepend(FrameConvolutions.rewrite(shipped.toByteArray()).onnx(), ModelMetadata.read(metadata));
+    byte[] served = PixelInput.prepend(FrameConvolutions.rewrite(shipped.toByteArray()).onnx(), specOf(shipped));
     List<NodeProto> nodes = ModelProto.parseFrom(served).getGraph().getNodeList();
     // the per-frame form reads frames, which the front end writes: no float clip in between
     assertThat(nodes).noneMatch(n -> n.getInputList().contains(ModelContract.INPUT) || n.getOutputList().contains(ModelContract.INPUT));
@@ -152,5 +149,12 @@ class PixelInputTest {
     assertThatThrownBy(() -> StudentModel.load(wrongInput.build(), ExecutionProvider.CPU, "bad.onnx", StudentModel.Feed.PIXELS))
         .isInstanceOf(ModelRefusedException.class)
         .satisfies(e -> assertThat(((ModelRefusedException) e).reason()).isEqualTo(RefusalReason.WRONG_INPUT));
+  }
+
+  /** The model's description, read from its metadata. */
+  private static ModelSpec specOf(ModelProto model) throws ModelRefusedException {
+    Map<String, String> metadata = new HashMap<>();
+    model.getMetadataPropsList().forEach(entry -> metadata.put(entry.getKey(), entry.getValue()));
+    return ModelMetadata.read(metadata);
   }
 }
