@@ -84,10 +84,10 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
   @Option(names = "--fps", paramLabel = "FPS", description = "Target frame rate of every camera (default: 8).")
   Double fps;
 
-  @Option(names = "--size", paramLabel = "WxH", description = "Frame size, e.g. 224x224 (default).")
+  @Option(names = "--size", paramLabel = "WxH", description = "Frame size, e.g. 128x128 (default: the shipped student's, 128x128).")
   String size;
 
-  @Option(names = "--resize", paramLabel = "MODE", description = "fit (letterbox, default), crop (centre) or stretch.")
+  @Option(names = "--resize", paramLabel = "MODE", description = "crop (centre, default), fit (letterbox) or stretch.")
   String resize;
 
   @Option(names = "--jpeg-quality", paramLabel = "Q", description = "JPEG quality 1-100 (default: 85).")
@@ -223,7 +223,7 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
     if (size != null) {
       String[] parts = size.toLowerCase(java.util.Locale.ROOT).split("x");
       if (parts.length != 2 || !parts[0].matches("\\d+") || !parts[1].matches("\\d+")) {
-        throw new ParameterException(spec.commandLine(), "--size: expected WIDTHxHEIGHT such as 224x224, got '" + size + "'");
+        throw new ParameterException(spec.commandLine(), "--size: expected WIDTHxHEIGHT such as 128x128, got '" + size + "'");
       }
       defaults.put("width", Integer.parseInt(parts[0]));
       defaults.put("height", Integer.parseInt(parts[1]));

@@ -1,5 +1,8 @@
 package io.actionstream.cli;
 
+import io.actionstream.model.frame.FrameEncodings;
+import io.actionstream.model.frame.ResizeMode;
+import io.actionstream.schemas.v1.FrameEncoding;
 import io.actionstream.training.TrainingPipeline;
 import io.actionstream.training.TrainingPlan;
 import io.actionstream.training.TrainingResult;
@@ -75,6 +78,17 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--cache-size", description = "The model's resize: the shorter side of each frame is scaled to this before the crop; random crops come out of it in training, the centre in serving (default: size x 8/7).")
   Integer cacheSize;
+
+  @Option(names = "--frame-size", paramLabel = "WxH",
+      description = "The frames the videos are fitted to and JPEG-encoded at first, as the ingest does to a camera; the model "
+          + "records it, and cameras should be ingested at the same size to be served as trained (default: the ingest's "
+          + "default, 128x128).")
+  String frameSize;
+
+  @Option(names = "--frame-resize", paramLabel = "MODE",
+      description = "How the videos are fitted to --frame-size, as the ingest's resize: crop, fit or stretch (default: the "
+          + "ingest's default, crop).")
+  String frameResize;
 
   @Option(names = "--widths", split = ",", defaultValue = "16,32,64,128", description = "Channels of the four stages (default: ${DEFAULT-VALUE}).")
   int[] widths;
@@ -191,6 +205,7 @@ final class TrainCommand implements Callable<Integer> {
     if (cache < size) {
       throw new ParameterException(spec.commandLine(), "--cache-size must not be below --size");
     }
+    FrameEncoding frameEncoding = frameEncoding();
     FlowMethod method;
     AttentionDistance attentionDistance;
     TrainOptions options;
@@ -209,9 +224,47 @@ final class TrainCommand implements Callable<Integer> {
       kafka.put("bootstrap.servers", bootstrapServers);
     }
     List<String> args = spec.commandLine().getParseResult().originalArgs();
-    return new TrainingPlan(data, split, work, output, modelName, frames, stride, size, cache, widths, method, flowBound,
+    return new TrainingPlan(data, split, work, output, modelName, frames, stride, size, cache, frameEncoding, widths, method, flowBound,
         validationShare, options, baselineOptions, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
         int8 ? calibrationClips : 0, gateMargin / 100, modelStore, kafka,
         releaseTopic, "bin/actionstream " + String.join(" ", args));
+  }
+
+  /** {@code --frame-size} and {@code --frame-resize} as the ingest's encoding, at its JPEG quality. */
+  private FrameEncoding frameEncoding() {
+    FrameEncoding ingest = FrameEncodings.DEFAULT;
+    if (frameSize == null && frameResize == null) {
+      return ingest;
+    }
+    if (frameSize == null) {
+      return FrameEncodings.of(ingest.getWidth(), ingest.getHeight(), resizeMode(), ingest.getQuality());
+    }
+    String[] sides = frameSize.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+    int width;
+    int height;
+    try {
+      if (sides.length != 2) {
+        throw new NumberFormatException();
+      }
+      width = Integer.parseInt(sides[0]);
+      height = Integer.parseInt(sides[1]);
+    } catch (NumberFormatException e) {
+      throw new ParameterException(spec.commandLine(), "--frame-size must be WIDTHxHEIGHT, e.g. 128x128, got '" + frameSize + "'");
+    }
+    if (width < 16 || height < 16 || width > 4096 || height > 4096) {
+      throw new ParameterException(spec.commandLine(), "--frame-size sides must be 16 to 4096 pixels, got " + frameSize);
+    }
+    return FrameEncodings.of(width, height, resizeMode(), ingest.getQuality());
+  }
+
+  private ResizeMode resizeMode() {
+    if (frameResize == null) {
+      return ResizeMode.of(FrameEncodings.DEFAULT.getResizeMode());
+    }
+    try {
+      return ResizeMode.parse(frameResize);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--frame-resize: " + e.getMessage());
+    }
   }
 }

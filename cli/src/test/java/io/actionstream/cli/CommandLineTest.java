@@ -154,6 +154,12 @@ class CommandLineTest {
         .contains("'farneback' is not an optical flow method; use dis or tv-l1");
     assertThat(run("train", "--data", dir.toString(), "-b", "localhost:9092").err())
         .contains("add --model-store DIR");
+    assertThat(run("train", "--data", dir.toString(), "--frame-size", "128").err())
+        .contains("--frame-size must be WIDTHxHEIGHT, e.g. 128x128, got '128'");
+    assertThat(run("train", "--data", dir.toString(), "--frame-size", "8x8").err())
+        .contains("--frame-size sides must be 16 to 4096 pixels, got 8x8");
+    assertThat(run("train", "--data", dir.toString(), "--frame-resize", "squash").err())
+        .contains("--frame-resize: 'squash' is not a resize mode; use one of stretch, crop, fit");
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.attention.AttentionBoxes;
+import io.actionstream.model.frame.FrameEncodings;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.PixelInput;
 import io.actionstream.model.runtime.StudentModel;
@@ -98,6 +99,10 @@ class TrainingServingParityTest {
             .stream().map(FrameTopicReader.KeyedFrame::frame).toList();
       }
     }
+    assertThat(FrameEncodings.sameFitting(spec.frameEncoding(), served.get(0)))
+        .as("the ingest's default frames (%dx%d, %s) are the ones the shipped student was trained on (%s)", served.get(0).getWidth(),
+            served.get(0).getHeight(), served.get(0).getResizeMode(), spec.frameEncoding())
+        .isTrue();
     servingPixels = servingPixels(served, spec);
     servingTensor = networkTensor(servingPixels, spec);
 

@@ -1,7 +1,7 @@
 package io.actionstream.training;
 
 import io.actionstream.model.ModelSpec;
-import io.actionstream.model.frame.FrameEncodings;
+import io.actionstream.schemas.v1.FrameEncoding;
 import io.actionstream.schemas.v1.ModelRelease;
 import io.actionstream.training.dataset.ClipSampler;
 import io.actionstream.training.dataset.ClipSpec;
@@ -86,7 +86,7 @@ public final class TrainingPipeline {
     log.info("Student network: {}", cost);
     // The model's contract is fixed before any pixel is read: training prepares its clips for
     // exactly the input spec the exported file will carry.
-    ModelSpec modelSpec = modelSpec(plan.modelName(), version, dataset, rgbSpec, plan.stride(), plan.cacheSize());
+    ModelSpec modelSpec = modelSpec(plan.modelName(), version, dataset, rgbSpec, plan.stride(), plan.cacheSize(), plan.frameEncoding());
     FrameCache frames = new FrameCache(plan.work().resolve("cache/frames"), modelSpec, 512);
     FlowCache flows = new FlowCache(plan.work().resolve("cache/flow"), plan.flow(), plan.flowBound());
     PreparedDataset data = PreparedDataset.prepare(dataset, frames, flows, plan.validationShare(), plan.options().seed(), plan.threads());
@@ -170,12 +170,14 @@ public final class TrainingPipeline {
   /**
    * The contract of an RGB network of {@code rgbSpec} trained on {@code dataset}: clips of its
    * frames at the videos' rate over {@code stride}, frames scaled to a short side of {@code
-   * cacheSize} from the ingest's default encoding, the default normalization.
+   * cacheSize} from frames encoded as {@code frameEncoding} (the ingest must send the same to
+   * serve it), the default normalization.
    */
-  public static ModelSpec modelSpec(String name, String version, VideoDataset dataset, NetworkSpec rgbSpec, int stride, int cacheSize) {
+  public static ModelSpec modelSpec(String name, String version, VideoDataset dataset, NetworkSpec rgbSpec, int stride, int cacheSize,
+      FrameEncoding frameEncoding) {
     return new ModelSpec(name, version, dataset.classes(),
         ModelSpec.input(rgbSpec.frames(), rgbSpec.height(), rgbSpec.width(), frameRate(dataset) / stride, ClipSpec.MEAN, ClipSpec.STD,
-            cacheSize, FrameEncodings.DEFAULT),
+            cacheSize, frameEncoding),
         ModelSpec.attention(rgbSpec.mapFrames(), rgbSpec.mapHeight(), rgbSpec.mapWidth()), NetworkCost.of(rgbSpec).gflops());
   }
 

@@ -1,5 +1,6 @@
 package io.actionstream.training;
 
+import io.actionstream.schemas.v1.FrameEncoding;
 import io.actionstream.training.distill.TrainOptions;
 import io.actionstream.training.flow.FlowMethod;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param stride decoded frames between clip frames
  * @param size crop size fed to the networks
  * @param cacheSize decoded frames are cached at this size; random crops of {@code size} come out of it
+ * @param frameEncoding how the videos' frames are fitted and encoded first, as the ingest does to a camera's
  * @param widths channel widths of the four stages
  * @param flow optical flow method of the teacher's input
  * @param flowBound flow is clipped to +- this many pixels (at the cache size)
@@ -43,6 +45,7 @@ public record TrainingPlan(
     int stride,
     int size,
     int cacheSize,
+    FrameEncoding frameEncoding,
     int[] widths,
     FlowMethod flow,
     float flowBound,

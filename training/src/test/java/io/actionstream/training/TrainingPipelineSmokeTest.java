@@ -60,7 +60,7 @@ class TrainingPipelineSmokeTest {
     corrupt = Files.readAllLines(data.resolve("trainlist01.txt")).get(3).split(" ")[0];
     Files.write(data.resolve(corrupt), "not a video".getBytes());
     plan = new TrainingPlan(data, 1, dir.resolve("work"), dir.resolve("out"), "student", 8, 1, 32, 40,
-        new int[] {8, 16, 16, 32}, FlowMethod.DIS, 4f, 0.1,
+        FrameEncodings.DEFAULT, new int[] {8, 16, 16, 32}, FlowMethod.DIS, 4f, 0.1,
         new TrainOptions(8, 8, 3e-3f, 1e-4f, 1f, AttentionDistance.KL, 1), new TrainOptions(8, 8, 3e-3f, 1e-4f, 1f, AttentionDistance.KL, 1),
         2, 0, 0.01,
         dir.resolve("store"), Map.of("bootstrap.servers", broker.bootstrapServers()), "model-releases", "smoke test");
@@ -144,7 +144,7 @@ class TrainingPipelineSmokeTest {
   @Test
   void aSecondRunResumesFromTheCheckpointsAndIsComparedWithTheReleaseInService() throws Exception {
     TrainingPlan again = new TrainingPlan(plan.data(), plan.split(), plan.work(), dir.resolve("out-2"), plan.modelName(),
-        plan.frames(), plan.stride(), plan.size(), plan.cacheSize(), plan.widths(), plan.flow(), plan.flowBound(),
+        plan.frames(), plan.stride(), plan.size(), plan.cacheSize(), plan.frameEncoding(), plan.widths(), plan.flow(), plan.flowBound(),
         plan.validationShare(), plan.options(), plan.baselineOptions(), plan.threads(), 8, plan.gateMargin(), plan.modelStore(), plan.kafka(), plan.releaseTopic(),
         "again");
     TrainingResult second = TrainingPipeline.run(again);

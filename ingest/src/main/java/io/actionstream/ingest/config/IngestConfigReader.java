@@ -48,9 +48,9 @@ import java.util.regex.Pattern;
  *                             # port (several instances on one host); 0: any free port, -1: none
  * defaults:                   # camera settings that apply to every camera
  *   fps: 8
- *   width: 224
- *   height: 224
- *   resize: fit               # stretch | crop | fit
+ *   width: 128                # the shipped student's geometry: its resize's short side, square
+ *   height: 128
+ *   resize: crop              # stretch | crop | fit
  *   jpegQuality: 85
  *   loop: false               # file sources only: start again at the end
  *   realtime: true            # file sources only: publish at recorded speed, like a camera

@@ -82,9 +82,10 @@ class IngestConfigReaderTest {
         read("kafka: {bootstrap.servers: 'k:9092'}\ncameras: [{id: a, uri: /v.mp4}]").cameras().get(0).settings();
 
     assertThat(camera.fps()).isEqualTo(8);
-    assertThat(camera.width()).isEqualTo(224);
-    assertThat(camera.height()).isEqualTo(224);
-    assertThat(camera.resize()).isEqualTo(ResizeMode.FIT);
+    // the shipped student's geometry: it scales the short side to 128 and takes the centre
+    assertThat(camera.width()).isEqualTo(128);
+    assertThat(camera.height()).isEqualTo(128);
+    assertThat(camera.resize()).isEqualTo(ResizeMode.CROP);
     assertThat(camera.jpegQuality()).isEqualTo(85);
     assertThat(camera.backoff()).isEqualTo(Backoff.DEFAULT);
     assertThat(camera.decoderThreads()).as("FFmpeg chooses").isZero();

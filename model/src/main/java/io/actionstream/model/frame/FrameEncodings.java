@@ -10,8 +10,21 @@ import io.actionstream.schemas.v1.ImageEncoding;
  */
 public final class FrameEncodings {
 
-  /** The ingest's default: 224x224, letterboxed, JPEG quality 85. */
-  public static final FrameEncoding DEFAULT = of(224, 224, ResizeMode.FIT, 85);
+  /**
+   * The ingest's default and training's: 128x128, the centre of the source cut to a square,
+   * JPEG quality 85. It is the served student's own geometry (its preprocessing scales the
+   * shorter side to 128 and takes the centre), so a camera sends no pixel the network does not
+   * use and nothing is scaled a second time on the stream threads; a bigger frame costs the
+   * ingest, the broker and every JPEG decode about three times the work for the same crop.
+   */
+  public static final FrameEncoding DEFAULT = of(128, 128, ResizeMode.CROP, 85);
+
+  /**
+   * 224x224 letterboxed, JPEG quality 85: the default before the ingest moved to the model's
+   * geometry; the students of the distillation study, and the shipped student before
+   * 2026-12-06, were trained on these frames.
+   */
+  public static final FrameEncoding LETTERBOX_224 = of(224, 224, ResizeMode.FIT, 85);
 
   private FrameEncodings() {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.frame.FrameEncodings;
 import io.actionstream.training.OfflineEngine;
 import io.actionstream.training.TrainingPipeline;
 import io.actionstream.training.dataset.ClipSampler;
@@ -131,7 +132,9 @@ public final class StudyRunner {
     int classes = dataset.classes().size();
     NetworkSpec rgb = new NetworkSpec(3, input.frames(), input.size(), input.size(), input.widths(), classes);
     NetworkSpec flow = new NetworkSpec(2, input.frames(), input.size(), input.size(), input.widths(), classes);
-    ModelSpec model = TrainingPipeline.modelSpec("study-" + name, "study", dataset, rgb, input.stride(), input.cacheSize());
+    // the frames the study's reports were made on; the ingest's later, smaller default would change every figure
+    ModelSpec model = TrainingPipeline.modelSpec("study-" + name, "study", dataset, rgb, input.stride(), input.cacheSize(),
+        FrameEncodings.LETTERBOX_224);
     Path caches = plan.work().resolve("cache").resolve(name);
     FrameCache frames = new FrameCache(caches.resolve("frames"), model, 512);
     FlowCache flows = new FlowCache(caches.resolve("flow"), input.flow(), input.flowBound());
