@@ -6,10 +6,12 @@ import io.actionstream.inference.InferenceService;
 import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.model.Precision;
+import io.actionstream.model.frame.ResizeMode;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.NetworkPriority;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ActionEvent;
+import io.actionstream.schemas.v1.FrameEncoding;
 import io.actionstream.schemas.v1.Timings;
 import io.actionstream.training.synth.DemoVideo;
 import io.actionstream.training.synth.SynthOptions;
@@ -99,9 +101,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
   @Option(names = "--pipeline-cameras", defaultValue = "16", description = "Cameras whose frames are loaded for (2) (default: ${DEFAULT-VALUE}).")
   int pipelineCameras;
 
-  @Option(names = "--frame-size", defaultValue = "224",
-      description = "Width and height the cameras are ingested at, as the ingest's width/height (default: ${DEFAULT-VALUE}, the ingest's default).")
-  int frameSize;
+  @Option(names = "--frame-size", paramLabel = "PIXELS",
+      description = "Width and height the cameras are ingested at (default: the model's frame encoding, what it was trained on; "
+          + "the resize is always the model's).")
+  Integer frameSize;
+
+  /** How the cameras are ingested: the model's frame encoding, its size replaced by {@link #frameSize} where given. */
+  private FrameEncoding cameraFrames;
 
   @Option(names = "--decoder-threads", defaultValue = "1",
       description = "FFmpeg decoding threads per camera, as the ingest's decoderThreads: 1 suits many small cameras in one "
@@ -182,6 +188,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
     try (StudentModel student = StudentModel.load(onnx, ExecutionProvider.parse(provider), modelFile.toString(), StudentModel.Feed.PIXELS,
         priority)) {
       gflops = student.spec().gflops();
+      FrameEncoding trained = student.spec().frameEncoding();
+      cameraFrames = frameSize == null ? trained : trained.toBuilder().setWidth(frameSize).setHeight(frameSize).build();
       precision = student.spec().precision();
       providerName = student.provider();
       parallelRuns = student.parallelRuns();
@@ -259,9 +267,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
     double slowest = runs.stream().mapToDouble(PipelineRun::clipsPerSecond).min().orElseThrow();
     double fastest = runs.stream().mapToDouble(PipelineRun::clipsPerSecond).max().orElseThrow();
     report.add(String.format(Locale.ROOT,
-        "| inference pipeline via Kafka (%d cameras' %dx%d frames loaded, batch up to %d, %d stream threads; %d measured run(s): "
+        "| inference pipeline via Kafka (%d cameras' %s frames loaded, batch up to %d, %d stream threads; %d measured run(s): "
             + "%.1f-%.1f clips/s) | %.1f | %.1f |",
-        pipelineCameras, frameSize, frameSize, maxBatch, threads(), runs.size(), slowest, fastest, pipeline, pipeline * gflops));
+        pipelineCameras, framesText(), maxBatch, threads(), runs.size(), slowest, fastest, pipeline, pipeline * gflops));
     report.add("");
     report.add(String.format(Locale.ROOT, "Pipeline / bare ONNX Runtime at batch %d: %.2fx.", maxBatch, pipeline / bare[2]));
     report.add("");
@@ -317,9 +325,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
     boolean sustained = found.sustained();
     report.add("");
     report.add(String.format(Locale.ROOT, "Real-time cameras (%.0f fps, one clip every %.0f s, start times spread, ingest in the same "
-        + "process at %dx%d with %s decoder thread(s) per camera) sustained without growing lag: %d%s (capture-to-event p50 %.0f ms "
+        + "process at %s with %s decoder thread(s) per camera) sustained without growing lag: %d%s (capture-to-event p50 %.0f ms "
         + "in the first third of the run, %.0f ms in the last; %.0f%% of the expected events).",
-        CAMERA_FPS, CLIP_FRAMES / CAMERA_FPS, frameSize, frameSize, decoderThreads == 0 ? "FFmpeg's automatic count of" : decoderThreads,
+        CAMERA_FPS, CLIP_FRAMES / CAMERA_FPS, framesText(), decoderThreads == 0 ? "FFmpeg's automatic count of" : decoderThreads,
         sustained ? tried : 0, found.fewestFailed() > 0 ? ", " + found.fewestFailed() + " did not" : "", full.firstThirdMedian(), full.lastThirdMedian(),
         100 * full.eventShare()));
     report.add("");
@@ -627,12 +635,18 @@ public final class InferenceBenchmark implements Callable<Integer> {
     tree.put("metricsPort", -1);
     tree.put("topicPartitions", 8);
     tree.putObject("defaults").put("fps", CAMERA_FPS).put("realtime", realtime).put("loop", realtime)
-        .put("width", frameSize).put("height", frameSize).put("decoderThreads", decoderThreads);
+        .put("width", cameraFrames.getWidth()).put("height", cameraFrames.getHeight())
+        .put("resize", ResizeMode.of(cameraFrames.getResizeMode()).configName()).put("decoderThreads", decoderThreads);
     var list = tree.putArray("cameras");
     for (int i = from; i < to; i++) {
       list.addObject().put("id", "cam-" + i).put("uri", video.toAbsolutePath().toString());
     }
     return tree;
+  }
+
+  /** The cameras' frames as the report names them, e.g. {@code 128x128 (crop)}. */
+  private String framesText() {
+    return cameraFrames.getWidth() + "x" + cameraFrames.getHeight() + " (" + ResizeMode.of(cameraFrames.getResizeMode()).configName() + ")";
   }
 
   private static KafkaConsumer<String, byte[]> consumer(EmbeddedKafkaBroker broker) {
