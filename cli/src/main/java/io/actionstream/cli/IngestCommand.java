@@ -221,12 +221,10 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
       defaults.put("fps", fps);
     }
     if (size != null) {
-      String[] parts = size.toLowerCase(java.util.Locale.ROOT).split("x");
-      if (parts.length != 2 || !parts[0].matches("\\d+") || !parts[1].matches("\\d+")) {
-        throw new ParameterException(spec.commandLine(), "--size: expected WIDTHxHEIGHT such as 128x128, got '" + size + "'");
-      }
-      defaults.put("width", Integer.parseInt(parts[0]));
-      defaults.put("height", Integer.parseInt(parts[1]));
+      FrameSize frame = FrameSize.parse(size).orElseThrow(
+          () -> new ParameterException(spec.commandLine(), "--size: expected WIDTHxHEIGHT such as 128x128, got '" + size + "'"));
+      defaults.put("width", frame.width());
+      defaults.put("height", frame.height());
     }
     if (resize != null) {
       defaults.put("resize", resize);

@@ -230,31 +230,18 @@ final class TrainCommand implements Callable<Integer> {
         releaseTopic, "bin/actionstream " + String.join(" ", args));
   }
 
-  /** {@code --frame-size} and {@code --frame-resize} as the ingest's encoding, at its JPEG quality. */
+  /** {@code --frame-size} and {@code --frame-resize} over the ingest's default encoding, at its JPEG quality. */
   private FrameEncoding frameEncoding() {
     FrameEncoding ingest = FrameEncodings.DEFAULT;
-    if (frameSize == null && frameResize == null) {
-      return ingest;
-    }
-    if (frameSize == null) {
-      return FrameEncodings.of(ingest.getWidth(), ingest.getHeight(), resizeMode(), ingest.getQuality());
-    }
-    String[] sides = frameSize.trim().toLowerCase(java.util.Locale.ROOT).split("x");
-    int width;
-    int height;
-    try {
-      if (sides.length != 2) {
-        throw new NumberFormatException();
+    FrameSize frame = new FrameSize(ingest.getWidth(), ingest.getHeight());
+    if (frameSize != null) {
+      frame = FrameSize.parse(frameSize).orElseThrow(() -> new ParameterException(spec.commandLine(),
+          "--frame-size must be WIDTHxHEIGHT, e.g. 128x128, got '" + frameSize + "'"));
+      if (frame.width() < 16 || frame.height() < 16 || frame.width() > 4096 || frame.height() > 4096) {
+        throw new ParameterException(spec.commandLine(), "--frame-size sides must be 16 to 4096 pixels, got " + frameSize);
       }
-      width = Integer.parseInt(sides[0]);
-      height = Integer.parseInt(sides[1]);
-    } catch (NumberFormatException e) {
-      throw new ParameterException(spec.commandLine(), "--frame-size must be WIDTHxHEIGHT, e.g. 128x128, got '" + frameSize + "'");
     }
-    if (width < 16 || height < 16 || width > 4096 || height > 4096) {
-      throw new ParameterException(spec.commandLine(), "--frame-size sides must be 16 to 4096 pixels, got " + frameSize);
-    }
-    return FrameEncodings.of(width, height, resizeMode(), ingest.getQuality());
+    return FrameEncodings.of(frame.width(), frame.height(), resizeMode(), ingest.getQuality());
   }
 
   private ResizeMode resizeMode() {
