@@ -8,6 +8,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    JavaCppDefaults.apply(System.getProperties());
     System.exit(commandLine().execute(args));
   }
 
