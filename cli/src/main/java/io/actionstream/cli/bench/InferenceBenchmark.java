@@ -135,13 +135,19 @@ public final class InferenceBenchmark implements Callable<Integer> {
   int warmupRuns;
 
   @Option(names = "--max-warmup-runs", defaultValue = "20",
-      description = "More warm-up runs, up to this many, until the JIT compilers take at most --warmup-jit-share of ONNX "
-          + "Runtime's CPU in one; set it to --warmup-runs for a fixed count (default: ${DEFAULT-VALUE}).")
+      description = "More warm-up runs, up to this many, until the JIT compilers took at most --warmup-jit-share of ONNX "
+          + "Runtime's CPU in --warmup-quiet-runs runs in a row; set it to --warmup-runs for a fixed count "
+          + "(default: ${DEFAULT-VALUE}).")
   int maxWarmupRuns;
 
   @Option(names = "--warmup-jit-share", defaultValue = "0.1",
-      description = "The JIT's CPU, as a share of ONNX Runtime's, below which the JVM counts as warm (default: ${DEFAULT-VALUE}).")
+      description = "The JIT's CPU, as a share of ONNX Runtime's, at or below which a warm-up run counts as quiet "
+          + "(default: ${DEFAULT-VALUE}).")
   double warmupJitShare;
+
+  @Option(names = "--warmup-quiet-runs", defaultValue = "2",
+      description = "Quiet warm-up runs in a row after which the JVM counts as warm (default: ${DEFAULT-VALUE}).")
+  int warmupQuietRuns;
 
   @Option(names = "--measured-runs", defaultValue = "3",
       description = "Measured pipeline runs of (2), after the warm-up: clips/s is given as their mean and range, the CPU split "
@@ -166,10 +172,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
     WarmUp warmUp;
     try {
-      warmUp = new WarmUp(warmupRuns, maxWarmupRuns, warmupJitShare);
+      warmUp = new WarmUp(warmupRuns, maxWarmupRuns, warmupJitShare, warmupQuietRuns);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--warmup-runs, --max-warmup-runs and --warmup-jit-share: " + e.getMessage());
+          "--warmup-runs, --max-warmup-runs, --warmup-jit-share and --warmup-quiet-runs: " + e.getMessage());
     }
     Path modelFile = model != null ? model : Path.of(System.getProperty("actionstream.home", "")).resolve("models/student/student.onnx");
     byte[] onnx = Files.readAllBytes(modelFile);
@@ -245,13 +251,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
     // Streams and the service compiles for minutes, so the warm-up lasts until the JIT has
     // quieted (see WarmUp)
     List<String> warmUpRows = new ArrayList<>();
-    double warmJit = 0;
-    double warmOnnx = 0;
-    for (int i = 0; warmUp.another(i, warmJit, warmOnnx); i++) {
+    int quietInARow = 0;
+    for (int i = 0; warmUp.another(i, quietInARow); i++) {
       log.info("Warm-up run {} (at least {}, at most {}) of the pipeline (not measured)", i + 1, warmUp.minRuns(), warmUp.maxRuns());
       PipelineRun run = pipelineThroughput(modelFile, video);
-      warmJit = run.cpu().cores(CpuUse.JIT);
-      warmOnnx = run.cpu().cores(CpuUse.ONNX_RUNTIME);
+      double warmJit = run.cpu().cores(CpuUse.JIT);
+      double warmOnnx = run.cpu().cores(CpuUse.ONNX_RUNTIME);
+      quietInARow = warmUp.quiet(warmJit, warmOnnx) ? quietInARow + 1 : 0;
       double jitMs = 1000 * warmJit / run.clipsPerSecond();
       double onnxMs = 1000 * warmOnnx / run.clipsPerSecond();
       log.info("Warm-up run {}: {} clips/s; JIT compilers {} ms and ONNX Runtime {} ms of CPU per clip", i + 1,
@@ -276,7 +282,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
     report.addAll(cpuReport(measured, bare[2], Runtime.getRuntime().availableProcessors()));
     report.add("");
     report.add(String.format(Locale.ROOT, "The warm-up before it (not measured; at least %d runs, at most %d, until the JIT took at most "
-        + "%.0f%% of ONNX Runtime's CPU):", warmUp.minRuns(), warmUp.maxRuns(), 100 * warmUp.jitShare()));
+        + "%.0f%% of ONNX Runtime's CPU in %d run(s) in a row):", warmUp.minRuns(), warmUp.maxRuns(), 100 * warmUp.jitShare(),
+        warmUp.quietRuns()));
     report.add("");
     report.add("| warm-up run | clips/s | JIT compilers, ms CPU per clip | ONNX Runtime, ms CPU per clip |");
     report.add("|---:|---:|---:|---:|");
