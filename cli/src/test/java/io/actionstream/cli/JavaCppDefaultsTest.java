@@ -2,7 +2,6 @@ package io.actionstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ class JavaCppDefaultsTest {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName()));
-    Process process = new ProcessBuilder(command).redirectError(File.createTempFile("probe", ".err")).start();
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isZero();
     return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
