@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the student on batches of clips gathered from every stream thread and task, sized by the
  * work waiting: on the CPU a batch takes its even share of the waiting clips (up to {@code
- * maxBatch}) and runs at once; on a GPU the first waiting clip opens a batch, which closes when
+ * maxBatch} and one ONNX Runtime call's clips) and runs at once; on a GPU the first waiting clip opens a batch, which closes when
  * it holds {@code maxBatch} clips or {@code maxWait} has passed, so that the GPU is fed full
  * batches while a quiet system still answers quickly. Results come back as futures.
  *
@@ -108,8 +108,10 @@ public final class BatchScheduler implements AutoCloseable {
    * Waits for a first clip, then gathers its batch; true on stop. When the model runs several
    * batches at once (the CPU), a clip costs about the same in any batch, so waiting for a batch
    * to fill would only delay it: the batch takes its share of the clips waiting now ({@link
-   * #share}) and runs. When it runs one at a time (a GPU), bigger batches are nearly free, so the
-   * batch waits up to {@code maxWait} to fill.
+   * #share}), at most what one ONNX Runtime call takes ({@link StudentModel#runClips}: a bigger
+   * batch runs as calls one after another, its first clips answered only with its last), and
+   * runs. When it runs one at a time (a GPU), bigger batches are nearly free, so the batch waits
+   * up to {@code maxWait} to fill.
    */
   private boolean gather(List<Request> requests) throws InterruptedException {
     Request first = queue.take();
@@ -117,8 +119,9 @@ public final class BatchScheduler implements AutoCloseable {
       return true;
     }
     requests.add(first);
-    int runs = models.current().parallelRuns();
-    int size = runs > 1 ? share(1 + queue.size(), runs, maxBatch) : maxBatch;
+    StudentModel model = models.current();
+    int runs = model.parallelRuns();
+    int size = runs > 1 ? share(1 + queue.size(), runs, Math.min(maxBatch, model.runClips())) : maxBatch;
     long deadline = System.nanoTime() + (runs > 1 ? 0 : maxWaitNanos);
     while (requests.size() < size) {
       long left = deadline - System.nanoTime();

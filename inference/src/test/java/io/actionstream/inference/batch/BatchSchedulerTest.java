@@ -103,6 +103,32 @@ class BatchSchedulerTest {
     }
   }
 
+  /**
+   * On the CPU a batch bigger than one ONNX Runtime call would only run as calls one after another,
+   * its first clips answered with its last: a burst must go out as batches of one call each.
+   */
+  @Test
+  void onTheCpuABurstRunsInBatchesOfOneOnnxRuntimeCallEach() throws Exception {
+    try (ModelHolder models = new ModelHolder(served());
+        BatchScheduler scheduler = new BatchScheduler(models, 8, Duration.ofSeconds(10), new InferenceMetrics(new PrometheusRegistry()))) {
+      StudentModel model = models.current();
+      org.junit.jupiter.api.Assumptions.assumeTrue(model.parallelRuns() > 1,
+          "needs 2 or more cores: with one, the model runs one batch at a time and batches wait to fill");
+      assertThat(model.runClips()).as("one call on the CPU takes fewer clips than the batch size").isLessThan(8);
+      ModelSpec spec = model.spec();
+      List<CompletableFuture<ClipInference>> answers = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        answers.add(scheduler.submit(new ClipInput(List.of(), red(spec, i), spec)));
+      }
+      for (int i = 0; i < answers.size(); i++) {
+        ClipInference answer = answers.get(i).get(30, TimeUnit.SECONDS);
+        assertThat(answer.batchSize()).as("clip %d", i).isBetween(1, model.runClips());
+        float[] expected = BatchScheduler.softmax(new float[] {normalized(spec, 0, i), normalized(spec, 1, 0), normalized(spec, 2, 0)}, 0, 3);
+        assertThat(answer.probabilities()).as("clip %d", i).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    }
+  }
+
   /** The tiny model as serving loads it: fed pixels. */
   private static StudentModel served() throws Exception {
     return StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx", StudentModel.Feed.PIXELS);

@@ -51,11 +51,13 @@ public final class StudentModel implements AutoCloseable {
   private static final long ORT_STACK_BYTES = 64L * 1024 * 1024;
   /**
    * The most clips one ONNX Runtime call takes on the CPU; a larger batch runs as several calls
-   * on the same thread. The per-frame convolutions' stacked inputs of 8 clips no longer fit the
-   * caches (58 MB for the first stage): measured with one thread on the shipped student, 61-67
-   * clips/s at 2 clips a call, 55-58 at 4, 36-39 at 8.
+   * on the same thread. The per-frame convolutions' stacked inputs outgrow the caches with every
+   * clip (7 MB a clip for the first stage): measured on an AMD EPYC (Zen 5) with one single-
+   * threaded session per core, the shipped students ran 272 (fp32) and 501 (int8) clips/s at 1
+   * clip a call, 256 and 459 at 2, 236 and 421 at 4 (medians of 11 alternating one-second
+   * windows); an older machine ran 61-67 clips/s per core at 2, 55-58 at 4 and 36-39 at 8.
    */
-  static final int CPU_RUN_CLIPS = 2;
+  static final int CPU_RUN_CLIPS = 1;
 
   /** The outputs for {@code n} clips, flat: logits {@code [n, K]}, attention {@code [n, T'H'W']}. */
   public record Output(int n, float[] logits, float[] attention) {}
@@ -336,6 +338,15 @@ public final class StudentModel implements AutoCloseable {
     return parallelRuns;
   }
 
+  /**
+   * The most clips worth giving this model in one batch: on the CPU, one ONNX Runtime call's
+   * ({@link #CPU_RUN_CLIPS}), since a bigger batch only runs as several calls one after another
+   * and its first clips wait for its last; on a GPU any number.
+   */
+  public int runClips() {
+    return "cpu".equals(provider) ? CPU_RUN_CLIPS : Integer.MAX_VALUE;
+  }
+
   /** How a thread that runs this model's batches is scheduled ({@link NetworkPriority}); empty where unknown. */
   public Optional<NetworkPriority.Scheduling> threadScheduling() {
     try {
@@ -405,7 +416,7 @@ public final class StudentModel implements AutoCloseable {
 
   /** Runs a batch of {@code n} on this model's thread, in CPU-sized parts (see {@link #CPU_RUN_CLIPS}). */
   private Output runInParts(int n, Part part) {
-    int step = "cpu".equals(provider) ? CPU_RUN_CLIPS : n;
+    int step = Math.min(n, runClips());
     try {
       return call(thread, () -> {
         if (n <= step) {
