@@ -73,6 +73,9 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   private void work() {
+    // a worker hands the network its next clip and takes its answers: waiting for a core behind
+    // the work that can wait would keep the network's own threads idle in a burst
+    models.current().priority().applyToCurrentThread();
     List<Request> requests = new ArrayList<>(maxBatch);
     try (ClipPreprocessor preprocessor = new ClipPreprocessor()) {
       ByteBuffer batch = null;

@@ -7,6 +7,7 @@ import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.runtime.ExecutionProvider;
+import io.actionstream.model.runtime.NetworkPriority;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.model.runtime.TinyOnnx;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -127,6 +128,49 @@ class BatchSchedulerTest {
         assertThat(answer.probabilities()).as("clip %d", i).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
       }
     }
+  }
+
+  /**
+   * The workers hand the network its clips one call at a time and take its answers: at the
+   * process's priority they would wait for a core behind the camera and stream threads while the
+   * network's own threads, which run ahead of those, stand idle.
+   */
+  @Test
+  void theWorkersRunAtTheNetworksPriority() throws Exception {
+    StudentModel model = StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx", StudentModel.Feed.PIXELS,
+        NetworkPriority.NICE);
+    java.util.Map<String, Integer> before = niceOfThreadsNamed("inference-batch"); // the kernel keeps 15 characters of a name
+    try (ModelHolder models = new ModelHolder(model);
+        BatchScheduler scheduler = new BatchScheduler(models, 8, Duration.ofMillis(2), new InferenceMetrics(new PrometheusRegistry()))) {
+      int network = model.threadScheduling().orElseThrow().nice();
+      org.junit.jupiter.api.Assumptions.assumeTrue(network < 0,
+          "needs a process that may raise its threads' priority (root or CAP_SYS_NICE); the network's threads run at nice " + network);
+      ModelSpec spec = model.spec();
+      scheduler.submit(new ClipInput(List.of(), red(spec, 1), spec)).get(30, TimeUnit.SECONDS);
+      java.util.Map<String, Integer> workers = niceOfThreadsNamed("inference-batch");
+      workers.keySet().removeAll(before.keySet()); // workers of other tests' schedulers that have not ended yet
+      assertThat(workers.values()).as("nice values of this scheduler's batching workers").hasSizeGreaterThanOrEqualTo(2)
+          .containsOnly(network);
+    }
+  }
+
+  /** Nice values of this process's threads whose kernel name starts with {@code prefix}, by thread id. */
+  private static java.util.Map<String, Integer> niceOfThreadsNamed(String prefix) throws java.io.IOException {
+    java.util.Map<String, Integer> nice = new java.util.HashMap<>();
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      for (java.nio.file.Path task : tasks.toList()) {
+        try {
+          if (java.nio.file.Files.readString(task.resolve("comm")).startsWith(prefix)) {
+            String stat = java.nio.file.Files.readString(task.resolve("stat"));
+            // after the name's closing parenthesis: state is field 3, nice field 19
+            nice.put(task.getFileName().toString(), Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[16]));
+          }
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // a thread that ended while the list was read
+        }
+      }
+    }
+    return nice;
   }
 
   /** The tiny model as serving loads it: fed pixels. */

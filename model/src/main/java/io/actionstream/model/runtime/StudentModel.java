@@ -84,9 +84,10 @@ public final class StudentModel implements AutoCloseable {
   private final String provider;
   private final int parallelRuns;
   private final Feed feed;
+  private final NetworkPriority priority;
 
   private StudentModel(ExecutorService thread, OrtEnvironment environment, OrtSession session, ModelSpec spec, String provider,
-      int parallelRuns, Feed feed) {
+      int parallelRuns, Feed feed, NetworkPriority priority) {
     this.thread = thread;
     this.environment = environment;
     this.session = session;
@@ -94,6 +95,7 @@ public final class StudentModel implements AutoCloseable {
     this.provider = provider;
     this.parallelRuns = parallelRuns;
     this.feed = feed;
+    this.priority = priority;
   }
 
   /**
@@ -156,12 +158,12 @@ public final class StudentModel implements AutoCloseable {
         int parallelRuns = "cpu".equals(provider[0]) ? cores : 1;
         thread.setCorePoolSize(parallelRuns);
         thread.setMaximumPoolSize(parallelRuns);
-        StudentModel clips = new StudentModel(thread, environment, session, spec, provider[0], parallelRuns, Feed.CLIPS);
+        StudentModel clips = new StudentModel(thread, environment, session, spec, provider[0], parallelRuns, Feed.CLIPS, priority);
         model = clips;
         model.warmUp(source);
         if (feed == Feed.PIXELS) {
           OrtSession pixelSession = call(thread, () -> createSession(environment, PixelInput.prepend(graph[0], spec), provider[0]));
-          model = new StudentModel(thread, environment, pixelSession, spec, provider[0], parallelRuns, Feed.PIXELS);
+          model = new StudentModel(thread, environment, pixelSession, spec, provider[0], parallelRuns, Feed.PIXELS, priority);
           model.checkAgainst(clips, source);
           call(thread, () -> {
             session.close();
@@ -345,6 +347,11 @@ public final class StudentModel implements AutoCloseable {
    */
   public int runClips() {
     return "cpu".equals(provider) ? CPU_RUN_CLIPS : Integer.MAX_VALUE;
+  }
+
+  /** The priority this model's threads were asked to run at; threads that feed it clip by clip ask for the same. */
+  public NetworkPriority priority() {
+    return priority;
   }
 
   /** How a thread that runs this model's batches is scheduled ({@link NetworkPriority}); empty where unknown. */
