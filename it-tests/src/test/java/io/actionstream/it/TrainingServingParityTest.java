@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.inference.batch.ClipInference;
+import io.actionstream.inference.batch.ClipTiming;
 import io.actionstream.inference.clip.ClipAssembler;
 import io.actionstream.inference.clip.ClipState;
 import io.actionstream.inference.event.EventFactory;
@@ -204,7 +205,7 @@ class TrainingServingParityTest {
     float[] probabilities = new float[spec.labels().size()];
     probabilities[0] = 1;
     ActionEvent event = new EventFactory(3, AttentionBoxes.defaults(), false)
-        .create(served.subList(0, spec.frames()), new ClipInference(probabilities, out.attention(), spec, "cpu", 1, 1), 0);
+        .create(served.subList(0, spec.frames()), new ClipInference(probabilities, out.attention(), spec, "cpu", 1, 1, new ClipTiming(0, 0, 0)), 0);
 
     ClipResult result = new ClipResult(0, 0, probabilities, out.attention(), sampler.boxes(prepared, window),
         sampler.geometry(prepared, window), -1);

@@ -360,6 +360,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
           r == spread ? "start times spread over the 2 s clip period" : "all started together (every clip ends at the same instant)",
           r.events(), r.percentile(50), r.percentile(95), r.percentile(99), r.receivedPercentile(50), r.receivedPercentile(99),
           r.network().wallMsPerClip(), r.network().meanBatch(), 1000 * r.cpu().cores(CpuUse.ONNX_RUNTIME) / r.clipsPerSecond()));
+      report.add("  Where capture-to-event went, p50 / p99 of each part: " + r.split().describe() + ".");
     }
     int cores = Runtime.getRuntime().availableProcessors();
     double pipelineMsPerClip = 1000 * onnxCores / pipeline;
@@ -551,7 +552,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
    * up, and where the process's CPU went after the warm-up.
    */
   record RealTimeRun(Histogram latencies, Histogram received, double firstThirdMedian, double lastThirdMedian, double eventShare,
-      CpuUse cpu, NetworkTime network) {
+      CpuUse cpu, NetworkTime network, LatencySplit split) {
     /** The {@code p}th percentile of capture-to-event, in milliseconds. */
     double percentile(double p) {
       return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(p) / 1000.0;
@@ -641,7 +642,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       CpuUse end = CpuUse.now();
       CpuUse cpu = end.since(afterWarmUp != null ? afterWarmUp : end);
       return new RealTimeRun(latencies, received, median(firstThird), median(lastThird), latencies.getTotalCount() / expected, cpu,
-          NetworkTime.of(timings));
+          NetworkTime.of(timings), LatencySplit.of(timings));
     }
   }
 

@@ -7,6 +7,7 @@ import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.runtime.StudentModel;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -34,9 +35,9 @@ public final class BatchScheduler implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(BatchScheduler.class);
 
-  private record Request(ClipInput clip, CompletableFuture<ClipInference> result) {}
+  private record Request(ClipInput clip, CompletableFuture<ClipInference> result, long submittedUs) {}
 
-  private static final Request STOP = new Request(null, null);
+  private static final Request STOP = new Request(null, null, 0);
 
   private final ModelHolder models;
   private final int maxBatch;
@@ -68,7 +69,7 @@ public final class BatchScheduler implements AutoCloseable {
 
   public CompletableFuture<ClipInference> submit(ClipInput clip) {
     CompletableFuture<ClipInference> result = new CompletableFuture<>();
-    queue.add(new Request(clip, result));
+    queue.add(new Request(clip, result, nowMicros()));
     return result;
   }
 
@@ -179,17 +180,20 @@ public final class BatchScheduler implements AutoCloseable {
   private void runOn(StudentModel model, ByteBuffer batch, List<Request> runnable) {
     ModelSpec spec = model.spec();
     long start = System.nanoTime();
+    long startedUs = nowMicros();
     try {
       StudentModel.Output out = model.run(batch, runnable.size());
       double millis = (System.nanoTime() - start) / 1e6;
+      long answeredUs = nowMicros();
       metrics.batch(runnable.size(), millis / 1000);
       int classes = spec.labels().size();
       int mapSize = spec.mapSize();
       for (int i = 0; i < runnable.size(); i++) {
         float[] attention = new float[mapSize];
         System.arraycopy(out.attention(), i * mapSize, attention, 0, mapSize);
-        runnable.get(i).result().complete(new ClipInference(
-            softmax(out.logits(), i * classes, classes), attention, spec, model.provider(), millis, runnable.size()));
+        Request request = runnable.get(i);
+        request.result().complete(new ClipInference(softmax(out.logits(), i * classes, classes), attention, spec, model.provider(), millis,
+            runnable.size(), new ClipTiming(request.submittedUs(), startedUs, answeredUs)));
       }
     } catch (RuntimeException e) {
       log.error("A batch of {} clips failed: {}", runnable.size(), e.getMessage());
@@ -213,6 +217,12 @@ public final class BatchScheduler implements AutoCloseable {
       }
       batch.put(offset + k * frameBytes, pixels, 0, frameBytes);
     }
+  }
+
+  /** The wall clock in microseconds since the epoch, the clock of the frames' capture times. */
+  private static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
   }
 
   static float[] softmax(float[] logits, int offset, int length) {

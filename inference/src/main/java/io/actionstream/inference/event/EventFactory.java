@@ -2,6 +2,7 @@ package io.actionstream.inference.event;
 
 import com.google.protobuf.ByteString;
 import io.actionstream.inference.batch.ClipInference;
+import io.actionstream.inference.batch.ClipTiming;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.model.clip.ClipPreprocessor;
@@ -74,11 +75,16 @@ public final class EventFactory {
           .setXMax((float) geometry.xUnclamped(spec.width())).setYMax((float) geometry.yUnclamped(spec.height())));
     }
     event.setModel(ModelRef.newBuilder().setName(spec.name()).setVersion(spec.version()).setExecutionProvider(inference.provider()));
+    ClipTiming timing = inference.timing();
     event.setTimings(Timings.newBuilder()
         .setInferenceMs((float) inference.batchMillis())
         .setBatchSize(inference.batchSize())
         .setCaptureToEventMs((nowUs - last.getCaptureTimeUs()) / 1000f)
-        .setEventTimeUs(nowUs));
+        .setEventTimeUs(nowUs)
+        .setCaptureToClipMs((timing.submittedUs() - last.getCaptureTimeUs()) / 1000f)
+        .setNetworkWaitMs((float) timing.waitMillis())
+        // the stream thread's clock is read once per loop, so it may be a little behind the answer's
+        .setAnswerToEventMs(Math.max(0, nowUs - timing.answeredUs()) / 1000f));
     return event.build();
   }
 }

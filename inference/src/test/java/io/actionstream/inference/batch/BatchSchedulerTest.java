@@ -54,6 +54,10 @@ class BatchSchedulerTest {
         float[] expected = BatchScheduler.softmax(new float[] {normalized(spec, 0, i), normalized(spec, 1, 0), normalized(spec, 2, 0)}, 0, 3);
         assertThat(answer.probabilities()).as("clip %d", i).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(answer.batchSize()).isBetween(1, 4);
+        ClipTiming timing = answer.timing();
+        assertThat(timing.submittedUs()).as("clip %d handed over before its batch started", i).isLessThanOrEqualTo(timing.startedUs());
+        assertThat(timing.answeredUs() - timing.startedUs()).as("clip %d's batch, microseconds", i)
+            .isBetween((long) (1000 * answer.batchMillis()) - 1000, (long) (1000 * answer.batchMillis()) + 1000);
       }
     }
   }
