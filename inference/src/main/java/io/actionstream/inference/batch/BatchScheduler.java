@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the student on batches of clips gathered from every stream thread and task, sized by the
  * work waiting: on the CPU a batch takes its even share of the waiting clips (up to {@code
- * maxBatch} and one ONNX Runtime call's clips) and runs at once; on a GPU the first waiting clip opens a batch, which closes when
- * it holds {@code maxBatch} clips or {@code maxWait} has passed, so that the GPU is fed full
- * batches while a quiet system still answers quickly. Results come back as futures.
+ * maxBatch} and one ONNX Runtime call's clips) and runs at once; on a GPU the first waiting clip
+ * opens a batch, which closes when it holds {@code maxBatch} clips or {@code maxWait} has passed,
+ * so that the GPU is fed full batches while a quiet system still answers quickly. Results come
+ * back as futures, with when each clip was handed over, started and answered.
  *
  * <p>Several workers (as many as the model runs batches at once, and at least two) take turns to
  * gather a batch, one at a time so batches fill, then run it while the next worker gathers: on
