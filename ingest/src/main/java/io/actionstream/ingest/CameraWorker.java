@@ -11,11 +11,11 @@ import io.actionstream.ingest.metrics.IngestMetrics.CameraMetrics;
 import io.actionstream.ingest.metrics.IngestMetrics.DropReason;
 import io.actionstream.ingest.publish.FramePublisher;
 import io.actionstream.ingest.sampling.FrameRateSampler;
+import io.actionstream.model.frame.CaptureClock;
 import io.actionstream.model.frame.JpegFrameEncoder;
 import io.actionstream.model.frame.ResizePlan;
 import io.actionstream.schemas.v1.Frame;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -156,7 +156,7 @@ final class CameraWorker implements Runnable {
   }
 
   private void publish(GrabbedImage image) {
-    long captureUs = nowMicros();
+    long captureUs = CaptureClock.nowMicros();
     byte[] jpeg;
     long encodeStart = System.nanoTime();
     try {
@@ -288,12 +288,5 @@ final class CameraWorker implements Runnable {
 
   private Frame geometryOf(ResizePlan plan) {
     return plan.describe(Frame.newBuilder().setCameraId(config.id()).setSessionId(sessionId)).build();
-  }
-
-
-
-  private static long nowMicros() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 }

@@ -6,6 +6,7 @@ import io.actionstream.inference.InferenceService;
 import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.model.Precision;
+import io.actionstream.model.frame.CaptureClock;
 import io.actionstream.model.frame.ResizeMode;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.NetworkPriority;
@@ -20,8 +21,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -359,7 +358,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
           + "of wall time per clip (%.1f clips to a clip's batch on average) and ONNX Runtime %.1f ms of CPU.",
           r == spread ? "start times spread over the 2 s clip period" : "all started together (every clip ends at the same instant)",
           r.events(), r.percentile(50), r.percentile(95), r.percentile(99), r.receivedPercentile(50), r.receivedPercentile(99),
-          r.network().wallMsPerClip(), r.network().meanBatch(), 1000 * r.cpu().cores(CpuUse.ONNX_RUNTIME) / r.clipsPerSecond()));
+          r.network().wallMsPerClip(), r.network().meanBatch(), r.onnxMsPerClip()));
       report.add("  Where capture-to-event went, p50 / p99 of each part: " + r.split().describe() + ".");
     }
     int cores = Runtime.getRuntime().availableProcessors();
@@ -373,7 +372,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         inPhase.percentile(99) / burstNetwork));
     // the floor from one pipeline run moves with that run (10-20% between runs of the same code);
     // the burst's own CPU per clip is measured over the whole synchronized run, beside it
-    double burstCpuPerClip = 1000 * inPhase.cpu().cores(CpuUse.ONNX_RUNTIME) / inPhase.clipsPerSecond();
+    double burstCpuPerClip = inPhase.onnxMsPerClip();
     double ownFloor = halfLoad * burstCpuPerClip / cores;
     report.add(String.format(Locale.ROOT, "Against the synchronized run's own ONNX Runtime CPU, %.1f ms per clip, the floor is %.0f ms and "
         + "its p99 %.2fx of it (not the target's figure, which uses (2)).", burstCpuPerClip, ownFloor, inPhase.percentile(99) / ownFloor));
@@ -555,7 +554,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       CpuUse cpu, NetworkTime network, LatencySplit split) {
     /** The {@code p}th percentile of capture-to-event, in milliseconds. */
     double percentile(double p) {
-      return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(p) / 1000.0;
+      return MillisHistogram.percentile(latencies, p);
     }
 
     /**
@@ -564,11 +563,16 @@ public final class InferenceBenchmark implements Callable<Integer> {
      * plus the wait for the exactly-once commit that makes the event visible, and the fetch.
      */
     double receivedPercentile(double p) {
-      return received.getTotalCount() == 0 ? Double.NaN : received.getValueAtPercentile(p) / 1000.0;
+      return MillisHistogram.percentile(received, p);
     }
 
     long events() {
       return latencies.getTotalCount();
+    }
+
+    /** ONNX Runtime's CPU per clip over the run after the warm-up, in milliseconds. */
+    double onnxMsPerClip() {
+      return 1000 * cpu.cores(CpuUse.ONNX_RUNTIME) / clipsPerSecond();
     }
 
     /** Events per second after the warm-up, the window the CPU was measured over. */
@@ -620,7 +624,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
           afterWarmUp = CpuUse.now();
         }
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-        long receivedUs = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        long receivedUs = CaptureClock.nowMicros();
         for (ConsumerRecord<String, byte[]> record : records) {
           ActionEvent e = ActionEvent.parseFrom(record.value());
           double at = (System.nanoTime() - start) / 1e9;
@@ -732,15 +736,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
   }
 
-  /** The latencies (ms, element {@code index}) of the samples that pass {@code keep}, in microseconds, 3 significant digits. */
+  /** The latencies (ms, element {@code index}) of the samples that pass {@code keep}. */
   private static Histogram histogram(List<double[]> samples, int index, java.util.function.Predicate<double[]> keep) {
-    Histogram histogram = new Histogram(3);
-    samples.stream().filter(keep).forEach(s -> histogram.recordValue(Math.max(0, Math.round(s[index] * 1000))));
-    return histogram;
+    return MillisHistogram.of(samples.stream().filter(keep).mapToDouble(s -> s[index]));
   }
 
   private static double median(Histogram latencies) {
-    return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(50) / 1000.0;
+    return MillisHistogram.percentile(latencies, 50);
   }
 
   private static String fmt(double value) {

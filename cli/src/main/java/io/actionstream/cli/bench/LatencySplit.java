@@ -29,13 +29,10 @@ record LatencySplit(Histogram toClip, Histogram networkWait, Histogram network, 
     if (h.getTotalCount() == 0) {
       return "-";
     }
-    return String.format(Locale.ROOT, "%.0f / %.0f", h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0);
+    return String.format(Locale.ROOT, "%.0f / %.0f", MillisHistogram.percentile(h, 50), MillisHistogram.percentile(h, 99));
   }
 
-  /** Microseconds, 3 significant digits; a negative part (clocks read on different threads) counts as 0. */
   private static Histogram histogram(Collection<Timings> timings, ToDoubleFunction<Timings> millis) {
-    Histogram h = new Histogram(3);
-    timings.forEach(t -> h.recordValue(Math.max(0, Math.round(1000 * millis.applyAsDouble(t)))));
-    return h;
+    return MillisHistogram.of(timings.stream().mapToDouble(millis));
   }
 }

@@ -4,10 +4,10 @@ import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.clip.ClipPreprocessor;
+import io.actionstream.model.frame.CaptureClock;
 import io.actionstream.model.runtime.StudentModel;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -70,7 +70,7 @@ public final class BatchScheduler implements AutoCloseable {
 
   public CompletableFuture<ClipInference> submit(ClipInput clip) {
     CompletableFuture<ClipInference> result = new CompletableFuture<>();
-    queue.add(new Request(clip, result, nowMicros()));
+    queue.add(new Request(clip, result, CaptureClock.nowMicros()));
     return result;
   }
 
@@ -181,11 +181,11 @@ public final class BatchScheduler implements AutoCloseable {
   private void runOn(StudentModel model, ByteBuffer batch, List<Request> runnable) {
     ModelSpec spec = model.spec();
     long start = System.nanoTime();
-    long startedUs = nowMicros();
+    long startedUs = CaptureClock.nowMicros();
     try {
       StudentModel.Output out = model.run(batch, runnable.size());
       double millis = (System.nanoTime() - start) / 1e6;
-      long answeredUs = nowMicros();
+      long answeredUs = CaptureClock.nowMicros();
       metrics.batch(runnable.size(), millis / 1000);
       int classes = spec.labels().size();
       int mapSize = spec.mapSize();
@@ -218,12 +218,6 @@ public final class BatchScheduler implements AutoCloseable {
       }
       batch.put(offset + k * frameBytes, pixels, 0, frameBytes);
     }
-  }
-
-  /** The wall clock in microseconds since the epoch, the clock of the frames' capture times. */
-  private static long nowMicros() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
   }
 
   static float[] softmax(float[] logits, int offset, int length) {
