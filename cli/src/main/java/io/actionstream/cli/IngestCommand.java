@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Read cameras (files, RTSP/HTTP/UDP streams, V4L2 devices), sample, resize and JPEG-encode "
+      "Read cameras (files, RTSP/HTTP/UDP streams, V4L2 devices), sample, resize and encode (JPEG or raw) "
           + "their frames, and publish them to a Kafka topic keyed by camera id.",
       "",
       "Runs until every file source has ended, or until Ctrl-C when a source is live or loops."
@@ -90,6 +90,11 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
   @Option(names = "--resize", paramLabel = "MODE", description = "crop (centre, default), fit (letterbox) or stretch.")
   String resize;
 
+  @Option(names = "--encoding", paramLabel = "FORMAT",
+      description = "jpeg (default) or raw: BGR24 pixels, no JPEG encode here nor decode in the inference, about 8x the bytes "
+          + "on the broker; use a student trained on the same (train --frame-encoding).")
+  String encoding;
+
   @Option(names = "--jpeg-quality", paramLabel = "Q", description = "JPEG quality 1-100 (default: 85).")
   Integer jpegQuality;
 
@@ -135,6 +140,7 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
           "defaults.width", "--size",
           "defaults.height", "--size",
           "defaults.resize", "--resize",
+          "defaults.encoding", "--encoding",
           "defaults.jpegQuality", "--jpeg-quality",
           "defaults.decoderThreads", "--decoder-threads",
           "topic", "--topic",
@@ -228,6 +234,9 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
     }
     if (resize != null) {
       defaults.put("resize", resize);
+    }
+    if (encoding != null) {
+      defaults.put("encoding", encoding);
     }
     if (jpegQuality != null) {
       defaults.put("jpegQuality", jpegQuality);

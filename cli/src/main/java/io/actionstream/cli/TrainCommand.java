@@ -1,6 +1,7 @@
 package io.actionstream.cli;
 
 import io.actionstream.model.frame.FrameEncodings;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.model.frame.ResizeMode;
 import io.actionstream.schemas.v1.FrameEncoding;
 import io.actionstream.training.TrainingPipeline;
@@ -80,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
   Integer cacheSize;
 
   @Option(names = "--frame-size", paramLabel = "WxH",
-      description = "The frames the videos are fitted to and JPEG-encoded at first, as the ingest does to a camera; the model "
+      description = "The frames the videos are fitted to and encoded at first, as the ingest does to a camera; the model "
           + "records it, and cameras should be ingested at the same size to be served as trained (default: the ingest's "
           + "default, 128x128).")
   String frameSize;
@@ -89,6 +90,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "How the videos are fitted to --frame-size, as the ingest's resize: crop, fit or stretch (default: the "
           + "ingest's default, crop).")
   String frameResize;
+
+  @Option(names = "--frame-encoding", paramLabel = "FORMAT",
+      description = "How the frames are encoded before preprocessing, as the ingest's --encoding: jpeg (at quality 85) or raw "
+          + "(BGR24); cameras should be ingested the same way (default: the ingest's default, jpeg).")
+  String frameFormat;
 
   @Option(names = "--widths", split = ",", defaultValue = "16,32,64,128", description = "Channels of the four stages (default: ${DEFAULT-VALUE}).")
   int[] widths;
@@ -230,7 +236,10 @@ final class TrainCommand implements Callable<Integer> {
         releaseTopic, "bin/actionstream " + String.join(" ", args));
   }
 
-  /** {@code --frame-size} and {@code --frame-resize} over the ingest's default encoding, at its JPEG quality. */
+  /**
+   * {@code --frame-size}, {@code --frame-resize} and {@code --frame-encoding} over the ingest's default
+   * encoding, at its JPEG quality.
+   */
   private FrameEncoding frameEncoding() {
     FrameEncoding ingest = FrameEncodings.DEFAULT;
     FrameSize frame = new FrameSize(ingest.getWidth(), ingest.getHeight());
@@ -241,7 +250,18 @@ final class TrainCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--frame-size sides must be 16 to 4096 pixels, got " + frameSize);
       }
     }
-    return FrameEncodings.of(frame.width(), frame.height(), resizeMode(), ingest.getQuality());
+    return FrameEncodings.of(frame.width(), frame.height(), resizeMode(), imageFormat(), ingest.getQuality());
+  }
+
+  private ImageFormat imageFormat() {
+    if (frameFormat == null) {
+      return ImageFormat.of(FrameEncodings.DEFAULT.getEncoding());
+    }
+    try {
+      return ImageFormat.parse(frameFormat);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--frame-encoding: " + e.getMessage());
+    }
   }
 
   private ResizeMode resizeMode() {

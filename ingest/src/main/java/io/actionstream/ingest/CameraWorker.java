@@ -12,7 +12,7 @@ import io.actionstream.ingest.metrics.IngestMetrics.DropReason;
 import io.actionstream.ingest.publish.FramePublisher;
 import io.actionstream.ingest.sampling.FrameRateSampler;
 import io.actionstream.model.frame.CaptureClock;
-import io.actionstream.model.frame.JpegFrameEncoder;
+import io.actionstream.model.frame.FrameEncoder;
 import io.actionstream.model.frame.ResizePlan;
 import io.actionstream.schemas.v1.Frame;
 import java.time.Duration;
@@ -49,7 +49,7 @@ final class CameraWorker implements Runnable {
   private volatile boolean up;
   private Thread thread;
 
-  private JpegFrameEncoder encoder;
+  private FrameEncoder encoder;
   private Frame geometry;
   private long nextSequence;
   private int segment = -1;
@@ -78,8 +78,8 @@ final class CameraWorker implements Runnable {
     if (encoder != null) {
       encoder.close();
     }
-    encoder = new JpegFrameEncoder(plan, settings.jpegQuality());
-    geometry = geometryOf(plan);
+    encoder = new FrameEncoder(plan, settings.encoding(), settings.jpegQuality());
+    geometry = geometryOf(encoder);
     sampler.reset();
     pacingStarted = false;
     segment++;
@@ -286,7 +286,7 @@ final class CameraWorker implements Runnable {
     return new CameraStatus(config.id(), up, framesPublished.get(), finished.getCount() == 0);
   }
 
-  private Frame geometryOf(ResizePlan plan) {
-    return plan.describe(Frame.newBuilder().setCameraId(config.id()).setSessionId(sessionId)).build();
+  private Frame geometryOf(FrameEncoder encoder) {
+    return encoder.describe(Frame.newBuilder().setCameraId(config.id()).setSessionId(sessionId)).build();
   }
 }

@@ -91,6 +91,35 @@ class IngestServiceTest {
   }
 
   @Test
+  void rawFramesCarryTheLetterboxedPixelsThemselves() throws Exception {
+    IngestConfig config =
+        config(
+            """
+            topic: raw-frames
+            defaults: {fps: 25, width: 128, height: 128, resize: fit, encoding: raw, realtime: false}
+            cameras:
+              - {id: desk, uri: '%s'}
+            """
+                .formatted(video));
+
+    runToEnd(config);
+    List<KeyedFrame> frames = FrameTopicReader.read(broker.bootstrapServers(), "raw-frames", 50);
+
+    assertThat(frames).hasSize(50);
+    for (KeyedFrame keyed : frames) {
+      Frame frame = keyed.frame();
+      assertThat(frame.getEncoding()).isEqualTo(ImageEncoding.IMAGE_ENCODING_BGR24);
+      assertThat(frame.getImage().size()).as("128 x 128 BGR pixels, nothing else").isEqualTo(128 * 128 * 3);
+      // the BGR24 bytes are a TYPE_3BYTE_BGR raster as they are
+      BufferedImage image = new BufferedImage(128, 128, BufferedImage.TYPE_3BYTE_BGR);
+      frame.getImage().copyTo(((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData(), 0);
+      assertThat(PatternVideo.readIndex(image, frame.getImageRegion()))
+          .as("source frame shown in frame %d", frame.getSequenceNumber())
+          .isEqualTo((int) frame.getSequenceNumber());
+    }
+  }
+
+  @Test
   void samplingToALowerRateKeepsTheFirstFrameOfEverySlot() throws Exception {
     IngestConfig config =
         config(

@@ -19,6 +19,7 @@ import io.actionstream.ingest.FrameTopicReader;
 import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.model.ModelContract;
+import io.actionstream.model.ModelMetadata;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.attention.AttentionBoxes;
 import io.actionstream.model.frame.FrameEncodings;
@@ -28,6 +29,7 @@ import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.AttentionBox;
 import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.training.dataset.ClipSampler;
 import io.actionstream.training.dataset.ClipSpec;
 import io.actionstream.training.dataset.ClipWindow;
@@ -89,20 +91,10 @@ class TrainingServingParityTest {
     VideoSample sample = data.train().get(0);
 
     // serving: the ingest's encoding through Kafka, then the inference's validation, clip assembly and tensor
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      var tree = IngestConfigReader.emptyTree();
-      tree.putObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
-      tree.put("metricsPort", -1);
-      tree.putObject("defaults").put("fps", spec.fps()).put("realtime", false);
-      tree.putArray("cameras").addObject().put("id", "cam").put("uri", sample.video().toString());
-      try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(tree))) {
-        served = FrameTopicReader.readUntil(broker.bootstrapServers(), "frames", f -> f.size() >= spec.frames(), Duration.ofSeconds(60))
-            .stream().map(FrameTopicReader.KeyedFrame::frame).toList();
-      }
-    }
+    served = ingested(sample, spec, null);
     assertThat(FrameEncodings.sameFitting(spec.frameEncoding(), served.get(0)))
-        .as("the ingest's default frames (%dx%d, %s) are the ones the shipped student was trained on (%s)", served.get(0).getWidth(),
-            served.get(0).getHeight(), served.get(0).getResizeMode(), spec.frameEncoding())
+        .as("the ingest's default frames (%dx%d, %s, %s) are the ones the shipped student was trained on (%s)", served.get(0).getWidth(),
+            served.get(0).getHeight(), served.get(0).getResizeMode(), served.get(0).getEncoding(), spec.frameEncoding())
         .isTrue();
     servingPixels = servingPixels(served, spec);
     servingTensor = networkTensor(servingPixels, spec);
@@ -111,10 +103,33 @@ class TrainingServingParityTest {
     FrameCache cache = new FrameCache(dir.resolve("cache"), spec, 512);
     prepared = cache.load(sample);
     sampler = new ClipSampler(new ClipSpec(spec, 1));
-    ClipWindow centre = sampler.centreWindow(prepared);
-    window = new ClipWindow(0, centre.cropX(), centre.cropY(), false, false);
+    window = firstClip(sampler, prepared);
     trainingTensor = new float[spec.clipValues()];
     sampler.rgb(prepared, window, trainingTensor, 0);
+  }
+
+  /** The frames the real ingest publishes to a real broker for the video, in {@code encoding} (null: the default). */
+  private static List<Frame> ingested(VideoSample sample, ModelSpec spec, String encoding) throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      var tree = IngestConfigReader.emptyTree();
+      tree.putObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
+      tree.put("metricsPort", -1);
+      var defaults = tree.putObject("defaults").put("fps", spec.fps()).put("realtime", false);
+      if (encoding != null) {
+        defaults.put("encoding", encoding);
+      }
+      tree.putArray("cameras").addObject().put("id", "cam").put("uri", sample.video().toString());
+      try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(tree))) {
+        return FrameTopicReader.readUntil(broker.bootstrapServers(), "frames", f -> f.size() >= spec.frames(), Duration.ofSeconds(60))
+            .stream().map(FrameTopicReader.KeyedFrame::frame).toList();
+      }
+    }
+  }
+
+  /** The evaluation crop of the clip that starts at frame 0. */
+  private static ClipWindow firstClip(ClipSampler sampler, DecodedVideo video) {
+    ClipWindow centre = sampler.centreWindow(video);
+    return new ClipWindow(0, centre.cropX(), centre.cropY(), false, false);
   }
 
   /** What the inference topology does with a camera's frames, up to the pixels it hands the network. */
@@ -185,6 +200,35 @@ class TrainingServingParityTest {
     // and the served network (fed pixels) answers as the network training checks (fed floats)
     assertThat(student.run(servingPixels.duplicate(), 1).logits())
         .containsExactly(checked.run(trainingTensor, 1).logits(), org.assertj.core.data.Offset.offset(1e-5f));
+  }
+
+  @Test
+  void rawFramesGiveTheSameTensorOnBothPathsToo(@TempDir Path rawDir) throws Exception {
+    // a student trained on raw frames: the shipped contract with the BGR24 frame encoding
+    ModelSpec jpeg = student.spec();
+    Map<String, String> metadata = new java.util.LinkedHashMap<>(ModelMetadata.write(jpeg));
+    metadata.put(ModelContract.INPUT_KEY, com.google.protobuf.util.JsonFormat.printer().print(jpeg.input().toBuilder()
+        .setFrameEncoding(jpeg.frameEncoding().toBuilder().setEncoding(ImageEncoding.IMAGE_ENCODING_BGR24).setQuality(0))));
+    ModelSpec spec = ModelMetadata.read(metadata);
+    new SynthActionsWriter(SynthOptions.DEFAULTS.withClipsPerClass(6)).write(rawDir.resolve("data"), 2, done -> {});
+    VideoSample sample = DatasetReader.read(rawDir.resolve("data"), 1).train().get(0);
+
+    List<Frame> frames = ingested(sample, spec, "raw");
+    assertThat(frames.get(0).getEncoding()).isEqualTo(ImageEncoding.IMAGE_ENCODING_BGR24);
+    assertThat(FrameEncodings.sameFitting(spec.frameEncoding(), frames.get(0))).isTrue();
+    float[] serving = networkTensor(servingPixels(frames, spec), spec);
+
+    DecodedVideo video = new FrameCache(rawDir.resolve("cache"), spec, 512).load(sample);
+    ClipSampler rawSampler = new ClipSampler(new ClipSpec(spec, 1));
+    float[] training = new float[spec.clipValues()];
+    rawSampler.rgb(video, firstClip(rawSampler, video), training, 0);
+
+    assertThat(serving).doesNotHave(sameEverywhere());
+    int first = java.util.Arrays.mismatch(training, serving);
+    assertThat(first).as("the first value that differs (%s)", first < 0 ? "none" : training[first] + " vs " + serving[first])
+        .isEqualTo(-1);
+    // no JPEG on either path: not the JPEG frames' tensor
+    assertThat(serving).isNotEqualTo(servingTensor);
   }
 
   private static org.assertj.core.api.Condition<float[]> sameEverywhere() {

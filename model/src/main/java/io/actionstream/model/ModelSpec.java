@@ -2,7 +2,7 @@ package io.actionstream.model;
 
 import io.actionstream.schemas.v1.AttentionSpec;
 import io.actionstream.schemas.v1.FrameEncoding;
-import io.actionstream.schemas.v1.ImageEncoding;
+import io.actionstream.model.frame.FrameEncodings;
 import io.actionstream.schemas.v1.InputSpec;
 import io.actionstream.schemas.v1.ResizeMode;
 import java.util.Arrays;
@@ -115,9 +115,9 @@ public final class ModelSpec {
     FrameEncoding encoding = input.getFrameEncoding();
     if (!input.hasFrameEncoding() || encoding.getWidth() < 1 || encoding.getHeight() < 1
         || encoding.getResizeMode() == ResizeMode.RESIZE_MODE_UNSPECIFIED || encoding.getResizeMode() == ResizeMode.UNRECOGNIZED
-        || encoding.getEncoding() != ImageEncoding.IMAGE_ENCODING_JPEG || encoding.getQuality() < 1 || encoding.getQuality() > 100) {
+        || !FrameEncodings.validImage(encoding)) {
       throw new IllegalArgumentException("frame_encoding (the frames the model was trained on) must give a size, a resize mode, "
-          + "JPEG and a quality of 1-100; got {" + encoding.toString().replace('\n', ' ').trim() + "}");
+          + "and JPEG with a quality of 1-100 or BGR24; got {" + encoding.toString().replace('\n', ' ').trim() + "}");
     }
   }
 

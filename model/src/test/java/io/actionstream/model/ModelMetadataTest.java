@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.actionstream.model.frame.FrameEncodings;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.model.frame.ResizeMode;
+import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.InputSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +66,17 @@ class ModelMetadataTest {
     Map<String, String> older = new LinkedHashMap<>(ModelMetadata.write(spec));
     older.remove(ModelContract.PRECISION_KEY);
     assertThat(ModelMetadata.read(older).precision()).isEqualTo(Precision.FP32);
+  }
+
+  @Test
+  void aModelTrainedOnRawFramesSaysSoAndNeedsNoQuality() throws ModelRefusedException {
+    ModelSpec raw = ModelMetadata.read(input(new LinkedHashMap<>(ModelMetadata.write(spec)),
+        i -> i.setFrameEncoding(FrameEncodings.of(128, 128, ResizeMode.CROP, ImageFormat.RAW, 85))));
+    assertThat(raw.frameEncoding().getEncoding()).isEqualTo(ImageEncoding.IMAGE_ENCODING_BGR24);
+    assertThat(raw.frameEncoding().getQuality()).as("a JPEG setting, not kept for raw frames").isZero();
+    assertThat(ModelMetadata.read(ModelMetadata.write(raw))).isEqualTo(raw);
+    refused(m -> input(m, i -> i.setFrameEncoding(i.getFrameEncoding().toBuilder()
+        .setEncoding(ImageEncoding.IMAGE_ENCODING_UNSPECIFIED))), "JPEG with a quality of 1-100 or BGR24");
   }
 
   @Test

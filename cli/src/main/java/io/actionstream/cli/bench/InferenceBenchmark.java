@@ -7,12 +7,14 @@ import io.actionstream.ingest.IngestService;
 import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.model.Precision;
 import io.actionstream.model.frame.CaptureClock;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.model.frame.ResizeMode;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.NetworkPriority;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.FrameEncoding;
+import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Timings;
 import io.actionstream.training.synth.DemoVideo;
 import io.actionstream.training.synth.SynthOptions;
@@ -108,7 +110,15 @@ public final class InferenceBenchmark implements Callable<Integer> {
           + "the resize is always the model's).")
   Integer frameSize;
 
-  /** How the cameras are ingested: the model's frame encoding, its size replaced by {@link #frameSize} where given. */
+  @Option(names = "--frame-encoding", paramLabel = "FORMAT",
+      description = "How the cameras' frames are encoded, as the ingest's --encoding: jpeg or raw (default: the model's frame "
+          + "encoding, what it was trained on).")
+  String frameFormat;
+
+  /**
+   * How the cameras are ingested: the model's frame encoding, its size replaced by {@link #frameSize}
+   * and its image format by {@link #frameFormat} where given.
+   */
   private FrameEncoding cameraFrames;
 
   @Option(names = "--decoder-threads", defaultValue = "1",
@@ -197,7 +207,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         priority)) {
       gflops = student.spec().gflops();
       FrameEncoding trained = student.spec().frameEncoding();
-      cameraFrames = frameSize == null ? trained : trained.toBuilder().setWidth(frameSize).setHeight(frameSize).build();
+      cameraFrames = cameraFrames(trained);
       precision = student.spec().precision();
       providerName = student.provider();
       parallelRuns = student.parallelRuns();
@@ -671,7 +681,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
     tree.put("topicPartitions", 8);
     tree.putObject("defaults").put("fps", CAMERA_FPS).put("realtime", realtime).put("loop", realtime)
         .put("width", cameraFrames.getWidth()).put("height", cameraFrames.getHeight())
-        .put("resize", ResizeMode.of(cameraFrames.getResizeMode()).configName()).put("decoderThreads", decoderThreads);
+        .put("resize", ResizeMode.of(cameraFrames.getResizeMode()).configName())
+        .put("encoding", ImageFormat.of(cameraFrames.getEncoding()).configName()).put("decoderThreads", decoderThreads);
     var list = tree.putArray("cameras");
     for (int i = from; i < to; i++) {
       list.addObject().put("id", "cam-" + i).put("uri", video.toAbsolutePath().toString());
@@ -679,9 +690,30 @@ public final class InferenceBenchmark implements Callable<Integer> {
     return tree;
   }
 
-  /** The cameras' frames as the report names them, e.g. {@code 128x128 (crop)}. */
+  /** The model's frame encoding with the size and image format this run asks for instead. */
+  private FrameEncoding cameraFrames(FrameEncoding trained) {
+    FrameEncoding.Builder frames = trained.toBuilder();
+    if (frameSize != null) {
+      frames.setWidth(frameSize).setHeight(frameSize);
+    }
+    if (frameFormat != null) {
+      ImageFormat format;
+      try {
+        format = ImageFormat.parse(frameFormat);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--frame-encoding: " + e.getMessage());
+      }
+      frames.setEncoding(format.toProto());
+    }
+    return frames.build();
+  }
+
+  /** The cameras' frames as the report names them, e.g. {@code 128x128 (crop)}, or {@code 128x128 (crop, raw)}. */
   private String framesText() {
-    return cameraFrames.getWidth() + "x" + cameraFrames.getHeight() + " (" + ResizeMode.of(cameraFrames.getResizeMode()).configName() + ")";
+    String format = cameraFrames.getEncoding() == ImageEncoding.IMAGE_ENCODING_JPEG ? ""
+        : ", " + ImageFormat.of(cameraFrames.getEncoding()).configName();
+    return cameraFrames.getWidth() + "x" + cameraFrames.getHeight() + " (" + ResizeMode.of(cameraFrames.getResizeMode()).configName()
+        + format + ")";
   }
 
   private static KafkaConsumer<String, byte[]> consumer(EmbeddedKafkaBroker broker) {

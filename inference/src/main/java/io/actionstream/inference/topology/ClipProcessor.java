@@ -277,10 +277,11 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   /** A model trained on other frames than a camera sends may be less accurate there: say so, once per camera. */
   private void warnOnceIfEncodingDiffers(String camera, Frame frame, ModelSpec spec) {
     if (!FrameEncodings.sameFitting(spec.frameEncoding(), frame) && warnedEncoding.add(camera)) {
-      log.warn("Camera '{}' sends {}x{} frames ({}); model {} {} was trained on {}x{} ({}) frames: its accuracy may be lower "
-          + "on this camera (set the camera's width, height and resize in the ingest to match)", camera, frame.getWidth(),
-          frame.getHeight(), frame.getResizeMode(), spec.name(), spec.version(), spec.frameEncoding().getWidth(),
-          spec.frameEncoding().getHeight(), spec.frameEncoding().getResizeMode());
+      log.warn("Camera '{}' sends {}x{} frames ({}, {}); model {} {} was trained on {}x{} ({}, {}) frames: its accuracy may be "
+          + "lower on this camera (set the camera's width, height, resize and encoding in the ingest to match)", camera,
+          frame.getWidth(), frame.getHeight(), frame.getResizeMode(), frame.getEncoding(), spec.name(), spec.version(),
+          spec.frameEncoding().getWidth(), spec.frameEncoding().getHeight(), spec.frameEncoding().getResizeMode(),
+          spec.frameEncoding().getEncoding());
     }
   }
 

@@ -11,9 +11,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Decides whether a record of the frames topic is a usable frame: cheap checks first (parse,
- * identity, declared sizes, geometry, timestamps), the JPEG decode last. A usable frame comes
- * with its decoded image, so nothing decodes it a second time. Hostile input of any kind ends in
- * a {@link Result} with a reason, never in an exception.
+ * identity, declared sizes, geometry, timestamps), the image last (a JPEG decoded, BGR24 pixels
+ * checked and copied). A usable frame comes with its decoded image, so nothing decodes it a second
+ * time. Hostile input of any kind ends in a {@link Result} with a reason, never in an exception.
  */
 public final class FrameValidator {
 
@@ -68,8 +68,9 @@ public final class FrameValidator {
     if (!frame.getCameraId().equals(key)) {
       return Result.bad(DlqReason.KEY_MISMATCH, "record key '" + key + "' is not the frame's camera id '" + frame.getCameraId() + "'");
     }
-    if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_JPEG) {
-      return Result.bad(DlqReason.UNSUPPORTED_ENCODING, "image encoding " + frame.getEncoding() + " is not JPEG");
+    boolean raw = frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_BGR24;
+    if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_JPEG && !raw) {
+      return Result.bad(DlqReason.UNSUPPORTED_ENCODING, "image encoding " + frame.getEncoding() + " is neither JPEG nor BGR24");
     }
     if (frame.getImage().isEmpty()) {
       return Result.bad(DlqReason.EMPTY_IMAGE, "the frame has no image");
@@ -83,7 +84,7 @@ public final class FrameValidator {
           + " (source " + u(frame.getSourceWidth()) + "x" + u(frame.getSourceHeight()) + ") is outside 1.." + maxDimension);
     }
     // no JPEG of a w x h image needs more bytes than the raw RGB pixels plus headers
-    if (frame.getImage().size() > 3 * width * height + HEADER_BYTES) {
+    if (frame.getImage().size() > 3 * width * height + (raw ? 0 : HEADER_BYTES)) {
       return Result.bad(DlqReason.IMAGE_TOO_LARGE, frame.getImage().size() + " image bytes for a " + frame.getWidth() + "x"
           + frame.getHeight() + " frame");
     }
@@ -98,7 +99,9 @@ public final class FrameValidator {
     }
     Mat image = ClipPreprocessor.decode(frame);
     if (image == null) {
-      return Result.bad(DlqReason.UNDECODABLE_IMAGE, "the image is not a decodable JPEG");
+      return Result.bad(DlqReason.UNDECODABLE_IMAGE, raw
+          ? frame.getImage().size() + " bytes are not the " + 3 * width * height + " of " + width + "x" + height + " BGR24 pixels"
+          : "the image is not a decodable JPEG");
     }
     if (image.cols() != width || image.rows() != height) {
       String detail = "the JPEG is " + image.cols() + "x" + image.rows() + ", the frame says " + width + "x" + height;

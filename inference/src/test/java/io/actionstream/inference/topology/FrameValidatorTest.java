@@ -54,6 +54,32 @@ class FrameValidatorTest {
         .as("the JPEG is 224 wide").isEqualTo(DlqReason.UNDECODABLE_IMAGE);
   }
 
+  @Test
+  void aRawFramePassesWithItsOwnPixelsAndAWrongSizeIsRefusedWithItsReason() {
+    byte[] pixels = new byte[224 * 224 * 3];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) (i * 31 + i / 672);
+    }
+    Frame raw = good.toBuilder().setEncoding(ImageEncoding.IMAGE_ENCODING_BGR24).setImage(ByteString.copyFrom(pixels)).build();
+    FrameValidator.Result result = validator.validate("cam", raw.toByteArray());
+    assertThat(result.valid()).isTrue();
+    try (var image = result.image()) {
+      assertThat(image.cols()).isEqualTo(224);
+      assertThat(image.rows()).isEqualTo(224);
+      assertThat(image.channels()).isEqualTo(3);
+      byte[] decoded = new byte[pixels.length];
+      image.data().get(decoded);
+      assertThat(decoded).as("BGR24 bytes are the picture as they are").isEqualTo(pixels);
+    }
+
+    FrameValidator.Result short_ = validator.validate("cam",
+        raw.toBuilder().setImage(ByteString.copyFrom(pixels, 0, pixels.length - 3)).build().toByteArray());
+    assertThat(short_.reason()).isEqualTo(DlqReason.UNDECODABLE_IMAGE);
+    assertThat(short_.detail()).contains("150525 bytes", "150528", "224x224 BGR24");
+    assertThat(validator.validate("cam", raw.toBuilder().setImage(ByteString.copyFrom(new byte[pixels.length + 1])).build()
+        .toByteArray()).reason()).as("a raw frame has no room for headers").isEqualTo(DlqReason.IMAGE_TOO_LARGE);
+  }
+
   private DlqReason bad(UnaryOperator<Frame.Builder> change) {
     return reason("cam", change.apply(good.toBuilder()).build().toByteArray());
   }

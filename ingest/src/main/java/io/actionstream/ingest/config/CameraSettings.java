@@ -1,6 +1,7 @@
 package io.actionstream.ingest.config;
 
 import io.actionstream.model.frame.FrameEncodings;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.model.frame.ResizeMode;
 import java.util.Map;
 
@@ -12,6 +13,8 @@ import java.util.Map;
  * @param width width of the published frames in pixels
  * @param height height of the published frames in pixels
  * @param resize how the source is fitted into width x height
+ * @param encoding how the frames' pixels are published: JPEG, or raw BGR24 (no encode here and no
+ *     decode in the inference, about eight times the bytes)
  * @param jpegQuality JPEG quality, 1-100
  * @param loop for file sources: start again at the end instead of stopping
  * @param realtime for file sources: publish at the speed the video was recorded at, as a camera
@@ -27,6 +30,7 @@ public record CameraSettings(
     int width,
     int height,
     ResizeMode resize,
+    ImageFormat encoding,
     int jpegQuality,
     boolean loop,
     boolean realtime,
@@ -37,7 +41,8 @@ public record CameraSettings(
   /** What a camera gets when neither it nor {@code defaults} says otherwise. */
   public static final CameraSettings BUILT_IN =
       new CameraSettings(8, FrameEncodings.DEFAULT.getWidth(), FrameEncodings.DEFAULT.getHeight(),
-          ResizeMode.of(FrameEncodings.DEFAULT.getResizeMode()), FrameEncodings.DEFAULT.getQuality(), false, true, Backoff.DEFAULT,
+          ResizeMode.of(FrameEncodings.DEFAULT.getResizeMode()), ImageFormat.of(FrameEncodings.DEFAULT.getEncoding()),
+          FrameEncodings.DEFAULT.getQuality(), false, true, Backoff.DEFAULT,
           0, Map.of());
 
   public CameraSettings {

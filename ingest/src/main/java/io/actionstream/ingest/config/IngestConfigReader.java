@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.actionstream.ingest.camera.CameraUri;
 import io.actionstream.ingest.config.IngestFile.CameraFields;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.model.frame.ResizeMode;
 import io.actionstream.ops.PortRange;
 import java.io.IOException;
@@ -51,6 +52,8 @@ import java.util.regex.Pattern;
  *   width: 128                # the shipped student's geometry: its resize's short side, square
  *   height: 128
  *   resize: crop              # stretch | crop | fit
+ *   encoding: jpeg            # jpeg | raw (BGR24: no JPEG encode here nor decode in the
+ *                             # inference, about 8x the bytes on the broker; see the README)
  *   jpegQuality: 85
  *   loop: false               # file sources only: start again at the end
  *   realtime: true            # file sources only: publish at recorded speed, like a camera
@@ -271,6 +274,7 @@ public final class IngestConfigReader {
             merged.width(),
             merged.height(),
             merged.resize(),
+            merged.encoding(),
             merged.jpegQuality(),
             merged.loop() && !uri.live(),
             merged.realtime() || uri.live(),
@@ -303,6 +307,14 @@ public final class IngestConfigReader {
         throw new ConfigException(path + ".resize", e.getMessage());
       }
     }
+    ImageFormat encoding = base.encoding();
+    if (fields.encoding() != null) {
+      try {
+        encoding = ImageFormat.parse(fields.encoding());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(path + ".encoding", e.getMessage());
+      }
+    }
     int quality = range(path + ".jpegQuality", fields.jpegQuality(), base.jpegQuality(), 1, 100);
     boolean loop = fields.loop() != null ? fields.loop() : base.loop();
     boolean realtime = fields.realtime() != null ? fields.realtime() : base.realtime();
@@ -322,7 +334,7 @@ public final class IngestConfigReader {
       options.putAll(fields.options());
     }
     return new CameraSettings(
-        fps, width, height, resize, quality, loop, realtime, new Backoff(initial, max), decoderThreads, options);
+        fps, width, height, resize, encoding, quality, loop, realtime, new Backoff(initial, max), decoderThreads, options);
   }
 
   private static Duration positive(String path, Duration value) {

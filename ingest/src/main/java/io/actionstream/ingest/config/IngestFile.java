@@ -27,6 +27,7 @@ record IngestFile(
       Integer width,
       Integer height,
       String resize,
+      String encoding,
       Integer jpegQuality,
       Boolean loop,
       Boolean realtime,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.actionstream.ingest.camera.CameraUri;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.model.frame.ResizeMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ class IngestConfigReaderTest {
                 fps: 12.5
                 loop: true
                 realtime: false
+                encoding: raw
                 jpegQuality: 70
                 options: {probesize: "32768"}
             """);
@@ -72,6 +74,8 @@ class IngestConfigReaderTest {
     assertThat(demo.loop()).isTrue();
     assertThat(demo.realtime()).isFalse();
     assertThat(demo.jpegQuality()).isEqualTo(70);
+    assertThat(demo.encoding()).isEqualTo(ImageFormat.RAW);
+    assertThat(lobby.encoding()).isEqualTo(ImageFormat.JPEG);
     assertThat(demo.options()).containsEntry("rtsp_transport", "tcp").containsEntry("probesize", "32768");
     assertThat(demo.decoderThreads()).isZero();
   }
@@ -87,6 +91,7 @@ class IngestConfigReaderTest {
     assertThat(camera.height()).isEqualTo(128);
     assertThat(camera.resize()).isEqualTo(ResizeMode.CROP);
     assertThat(camera.jpegQuality()).isEqualTo(85);
+    assertThat(camera.encoding()).as("the shipped student was trained on JPEG frames").isEqualTo(ImageFormat.JPEG);
     assertThat(camera.backoff()).isEqualTo(Backoff.DEFAULT);
     assertThat(camera.decoderThreads()).as("FFmpeg chooses").isZero();
   }
@@ -108,6 +113,7 @@ class IngestConfigReaderTest {
           negative decoder threads  | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, decoderThreads: -1}] | cameras[0].decoderThreads: must be between 0 and 64
           too many decoder threads  | kafka: {bootstrap.servers: k}\\ndefaults: {decoderThreads: 65}\\ncameras: [{id: a, uri: /v}] | defaults.decoderThreads: must be between 0 and 64
           quality too high          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, jpegQuality: 101}] | cameras[0].jpegQuality: must be between 1 and 100
+          unknown encoding          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, encoding: png}] | cameras[0].encoding: 'png' is not an image encoding; use one of jpeg, raw
           missing id                | kafka: {bootstrap.servers: k}\\ncameras: [{uri: /v}]              | cameras[0].id: required
           bad id                    | kafka: {bootstrap.servers: k}\\ncameras: [{id: 'front door', uri: /v}] | cameras[0].id: 'front door' is not a valid camera id
           duplicate id              | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v}, {id: a, uri: /w}] | cameras[1].id: camera id 'a' is used twice

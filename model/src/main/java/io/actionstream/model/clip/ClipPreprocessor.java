@@ -1,6 +1,7 @@
 package io.actionstream.model.clip;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
@@ -9,6 +10,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Region;
 import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
@@ -20,10 +22,11 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * The clip preprocessing, the one path from a frame's encoded bytes to the model's input values,
  * used by serving for every clip and by training for every clip it learns and is evaluated on:
- * JPEG decode (OpenCV), keep the picture part of the frame (the ingest's padding removed),
- * resize the way the model's metadata says (shorter side to {@code resize_short_side} or
- * stretched, with its interpolation) into a {@link Picture}, crop {@code height x width} (the
- * centre when serving), and write normalized RGB planes of the clip tensor {@code [3, T, H, W]}.
+ * JPEG decode (OpenCV; a BGR24 frame's bytes are its pixels already), keep the picture part of
+ * the frame (the ingest's padding removed), resize the way the model's metadata says (shorter side
+ * to {@code resize_short_side} or stretched, with its interpolation) into a {@link Picture}, crop
+ * {@code height x width} (the centre when serving), and write normalized RGB planes of the clip
+ * tensor {@code [3, T, H, W]}.
  * One instance per thread: the resize buffer is reused from frame to frame.
  */
 public final class ClipPreprocessor implements AutoCloseable {
@@ -32,8 +35,14 @@ public final class ClipPreprocessor implements AutoCloseable {
   private byte[] resizedPixels = new byte[0];
   private byte[] planes = new byte[0];
 
-  /** Decodes a frame's JPEG (BGR); null when it is not a decodable image. */
+  /**
+   * The frame's picture as BGR pixels: its JPEG decoded, or its BGR24 bytes as they are; null when
+   * it is not a decodable JPEG, or its BGR24 bytes are not {@code width x height x 3}.
+   */
   public static Mat decode(Frame frame) {
+    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_BGR24) {
+      return pixels(frame);
+    }
     byte[] jpeg = frame.getImage().toByteArray();
     try (BytePointer data = new BytePointer(jpeg); Mat buffer = new Mat(1, jpeg.length, CV_8U, data)) {
       Mat image = imdecode(buffer, IMREAD_COLOR);
@@ -45,6 +54,18 @@ public final class ClipPreprocessor implements AutoCloseable {
       }
       return image;
     }
+  }
+
+  /** A BGR24 frame's bytes in a picture of its declared size, or null when they do not make one. */
+  private static Mat pixels(Frame frame) {
+    int width = frame.getWidth();
+    int height = frame.getHeight();
+    if (width < 1 || height < 1 || (long) width * height * 3 != frame.getImage().size()) {
+      return null;
+    }
+    Mat image = new Mat(height, width, CV_8UC3);
+    frame.getImage().copyTo(image.data().limit(frame.getImage().size()).asByteBuffer());
+    return image;
   }
 
   /**

@@ -28,14 +28,32 @@ public final class FrameEncodings {
 
   private FrameEncodings() {}
 
+  /** JPEG frames of this size, fitting and quality. */
   public static FrameEncoding of(int width, int height, ResizeMode mode, int quality) {
-    return FrameEncoding.newBuilder().setWidth(width).setHeight(height).setResizeMode(mode.toProto())
-        .setEncoding(ImageEncoding.IMAGE_ENCODING_JPEG).setQuality(quality).build();
+    return of(width, height, mode, ImageFormat.JPEG, quality);
   }
 
-  /** The encoding a frame shows: its size and resize mode (the quality is not in a frame). */
+  /** Frames of this size and fitting in {@code format} ({@code quality} is JPEG's and ignored for BGR24). */
+  public static FrameEncoding of(int width, int height, ResizeMode mode, ImageFormat format, int quality) {
+    return FrameEncoding.newBuilder().setWidth(width).setHeight(height).setResizeMode(mode.toProto())
+        .setEncoding(format.toProto()).setQuality(format == ImageFormat.JPEG ? quality : 0).build();
+  }
+
+  /** Whether the image part is usable: JPEG with a quality of 1-100, or BGR24. */
+  public static boolean validImage(FrameEncoding encoding) {
+    return switch (encoding.getEncoding()) {
+      case IMAGE_ENCODING_JPEG -> encoding.getQuality() >= 1 && encoding.getQuality() <= 100;
+      case IMAGE_ENCODING_BGR24 -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * Whether a frame shows the encoding: its size, resize mode and image format (a JPEG's quality is
+   * not in a frame).
+   */
   public static boolean sameFitting(FrameEncoding encoding, io.actionstream.schemas.v1.Frame frame) {
     return encoding.getWidth() == frame.getWidth() && encoding.getHeight() == frame.getHeight()
-        && encoding.getResizeMode() == frame.getResizeMode();
+        && encoding.getResizeMode() == frame.getResizeMode() && encoding.getEncoding() == frame.getEncoding();
   }
 }

@@ -1,7 +1,6 @@
 package io.actionstream.model.frame;
 
 import io.actionstream.schemas.v1.Frame;
-import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Region;
 
 /**
@@ -85,7 +84,6 @@ public record ResizePlan(
    */
   public Frame.Builder describe(Frame.Builder frame) {
     return frame
-        .setEncoding(ImageEncoding.IMAGE_ENCODING_JPEG)
         .setWidth(width)
         .setHeight(height)
         .setSourceWidth(sourceWidth)

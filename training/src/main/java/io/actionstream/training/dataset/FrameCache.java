@@ -4,7 +4,8 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.clip.Picture;
-import io.actionstream.model.frame.JpegFrameEncoder;
+import io.actionstream.model.frame.FrameEncoder;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.model.frame.ResizeMode;
 import io.actionstream.model.frame.ResizePlan;
 import io.actionstream.schemas.v1.Frame;
@@ -35,8 +36,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Puts each video through what serving does to a camera's frames, once, and keeps the result:
  * FFmpeg decodes and scales each frame as the ingest does (the model's {@code frame_encoding}:
- * frame size, resize mode, JPEG quality, through the shared {@link ResizePlan} and {@link
- * JpegFrameEncoder}), and the shared {@link ClipPreprocessor} decodes the JPEG and resizes it
+ * frame size, resize mode, image encoding, through the shared {@link ResizePlan} and {@link
+ * FrameEncoder}), and the shared {@link ClipPreprocessor} decodes the image and resizes it
  * into the model's {@link Picture}. The pictures go to a cache folder and are memory-mapped from
  * there, so later epochs and later runs do not redo it. Entries are keyed by the video's path,
  * length and modification time and by the input spec, so a changed file or preprocessing is
@@ -115,8 +116,8 @@ public final class FrameCache {
           encoding.getWidth(), encoding.getHeight());
       grabber.setImageWidth(plan.scaledWidth());
       grabber.setImageHeight(plan.scaledHeight());
-      template = plan.describe(Frame.newBuilder().setCameraId(video.getFileName().toString())).build();
-      try (JpegFrameEncoder encoder = new JpegFrameEncoder(plan, encoding.getQuality())) {
+      try (FrameEncoder encoder = new FrameEncoder(plan, ImageFormat.of(encoding.getEncoding()), encoding.getQuality())) {
+        template = encoder.describe(Frame.newBuilder().setCameraId(video.getFileName().toString())).build();
         org.bytedeco.javacv.Frame grabbed;
         while (frames < maxFrames && (grabbed = grabber.grabImage()) != null) {
           Mat image = converter.convert(grabbed);
@@ -158,7 +159,7 @@ public final class FrameCache {
       encoded = encode(video, spec.frameEncoding(), maxFrames, frame -> {
         Mat image = ClipPreprocessor.decode(frame);
         if (image == null) {
-          throw new IllegalStateException("a frame of " + video + " did not survive JPEG encoding");
+          throw new IllegalStateException("a frame of " + video + " did not survive its encoding");
         }
         try {
           Picture picture = preprocessor.resize(image, frame, spec);

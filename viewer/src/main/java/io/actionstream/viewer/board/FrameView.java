@@ -1,12 +1,20 @@
 package io.actionstream.viewer.board;
 
 import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Region;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Base64;
+import javax.imageio.ImageIO;
 
 /**
- * A frame as the page draws it: the ingest's JPEG, and where the source picture lies in it, so
- * that boxes and maps in normalized source coordinates land on the right pixels.
+ * A frame as the page draws it: a JPEG (the ingest's, or its raw pixels encoded here), and where
+ * the source picture lies in it, so that boxes and maps in normalized source coordinates land on
+ * the right pixels.
  *
  * @param camera camera id (shown as text only)
  * @param sequence the frame's sequence number
@@ -35,8 +43,33 @@ public record FrameView(String camera, long sequence, long captureTimeUs, String
     int sourceWidth = frame.getSourceWidth() > 0 ? frame.getSourceWidth() : frame.getWidth();
     int sourceHeight = frame.getSourceHeight() > 0 ? frame.getSourceHeight() : frame.getHeight();
     return new FrameView(frame.getCameraId(), frame.getSequenceNumber(), frame.getCaptureTimeUs(),
-        Base64.getEncoder().encodeToString(frame.getImage().toByteArray()), frame.getWidth(), frame.getHeight(), sourceWidth,
+        Base64.getEncoder().encodeToString(jpegOf(frame)), frame.getWidth(), frame.getHeight(), sourceWidth,
         sourceHeight, Box.of(frame.getSourceRegion(), sourceWidth, sourceHeight), Box.of(frame.getImageRegion(), frame.getWidth(),
             frame.getHeight()));
+  }
+
+  /**
+   * The frame as a JPEG for the browser: the ingest's own, or its raw BGR24 pixels encoded here (a
+   * frame whose bytes are not its declared size's pixels gives no image).
+   */
+  static byte[] jpegOf(Frame frame) {
+    if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_BGR24) {
+      return frame.getImage().toByteArray();
+    }
+    int width = frame.getWidth();
+    int height = frame.getHeight();
+    if (width < 1 || height < 1 || (long) width * height * 3 != frame.getImage().size()) {
+      return new byte[0];
+    }
+    // a TYPE_3BYTE_BGR raster holds blue, green, red per pixel, row after row: the frame's own layout
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+    frame.getImage().copyTo(((DataBufferByte) image.getRaster().getDataBuffer()).getData(), 0);
+    ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "jpg", jpeg);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return jpeg.toByteArray();
   }
 }

@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
+import io.actionstream.schemas.v1.Frame;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -12,20 +13,27 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
- * Turns a scaled BGR image into the JPEG bytes of one frame, applying the crop or padding of a
- * {@link ResizePlan} on the way (OpenCV, libjpeg-turbo). One instance per camera thread: it keeps
- * its padding canvas and encoder parameters between frames instead of allocating them anew.
+ * Turns a scaled BGR image into the image bytes of one frame, applying the crop or padding of a
+ * {@link ResizePlan} on the way: a JPEG (OpenCV, libjpeg-turbo) or the BGR24 pixels themselves.
+ * One instance per camera thread: it keeps its canvas and encoder parameters between frames
+ * instead of allocating them anew.
  */
-public final class JpegFrameEncoder implements AutoCloseable {
+public final class FrameEncoder implements AutoCloseable {
 
   private final ResizePlan plan;
+  private final ImageFormat format;
   private final IntPointer params;
   private final Mat canvas = new Mat();
   private final Scalar black = new Scalar(0, 0, 0, 0);
   private final Rect cropRect;
 
-  public JpegFrameEncoder(ResizePlan plan, int quality) {
+  /**
+   * @param format the frames' image encoding
+   * @param quality JPEG quality, 1-100 (unused for raw frames)
+   */
+  public FrameEncoder(ResizePlan plan, ImageFormat format, int quality) {
     this.plan = plan;
+    this.format = format;
     this.params = new IntPointer(IMWRITE_JPEG_QUALITY, quality);
     PixelRect crop = plan.crop();
     this.cropRect = new Rect(crop.x(), crop.y(), crop.width(), crop.height());
@@ -33,6 +41,15 @@ public final class JpegFrameEncoder implements AutoCloseable {
 
   public ResizePlan plan() {
     return plan;
+  }
+
+  public ImageFormat format() {
+    return format;
+  }
+
+  /** Sets the frames' geometry (see {@link ResizePlan#describe}) and image encoding. */
+  public Frame.Builder describe(Frame.Builder frame) {
+    return plan.describe(frame).setEncoding(format.toProto());
   }
 
   /** Encodes {@code scaled}, which must be {@code plan.scaledWidth() x plan.scaledHeight()}. */
@@ -44,18 +61,18 @@ public final class JpegFrameEncoder implements AutoCloseable {
               + " image, got " + scaled.cols() + "x" + scaled.rows());
     }
     return switch (plan.mode()) {
-      case STRETCH -> toJpeg(scaled);
+      case STRETCH -> toBytes(scaled);
       case CROP -> {
         if (plan.scaledIsFrame()) {
-          yield toJpeg(scaled);
+          yield toBytes(scaled);
         }
         try (Mat view = new Mat(scaled, cropRect)) {
-          yield toJpeg(view);
+          yield toBytes(view);
         }
       }
       case FIT -> {
         if (plan.scaledIsFrame()) {
-          yield toJpeg(scaled);
+          yield toBytes(scaled);
         }
         PixelRect r = plan.imageRegion();
         copyMakeBorder(
@@ -67,12 +84,15 @@ public final class JpegFrameEncoder implements AutoCloseable {
             plan.width() - r.x() - r.width(),
             BORDER_CONSTANT,
             black);
-        yield toJpeg(canvas);
+        yield toBytes(canvas);
       }
     };
   }
 
-  private byte[] toJpeg(Mat image) {
+  private byte[] toBytes(Mat image) {
+    if (format == ImageFormat.RAW) {
+      return pixels(image);
+    }
     try (BytePointer buffer = new BytePointer()) {
       if (!imencode(".jpg", image, buffer, params)) {
         throw new IllegalStateException("OpenCV could not encode a " + image.cols() + "x" + image.rows() + " image");
@@ -81,6 +101,18 @@ public final class JpegFrameEncoder implements AutoCloseable {
       buffer.get(bytes);
       return bytes;
     }
+  }
+
+  /** The image's BGR bytes, row after row (a view into a bigger picture is copied out first). */
+  private byte[] pixels(Mat image) {
+    Mat continuous = image;
+    if (!image.isContinuous()) {
+      image.copyTo(canvas);
+      continuous = canvas;
+    }
+    byte[] bytes = new byte[image.cols() * image.rows() * 3];
+    continuous.data().get(bytes);
+    return bytes;
   }
 
   @Override
