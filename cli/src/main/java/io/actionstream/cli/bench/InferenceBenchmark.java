@@ -28,11 +28,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -259,27 +261,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
     if (!Files.isRegularFile(video)) {
       DemoVideo.write(video, SynthOptions.DEFAULTS.withSeed(99), clipsPerCamera, CLIP_FRAMES);
     }
-    // (2) pipeline throughput, after unmeasured runs: a fresh JVM that hosts a broker, Kafka
-    // Streams and the service compiles for minutes, so the warm-up lasts until the JIT has
-    // quieted (see WarmUp)
+    // (2) pipeline throughput, after unmeasured runs (see pipelineRuns)
     List<String> warmUpRows = new ArrayList<>();
-    int quietInARow = 0;
-    for (int i = 0; warmUp.another(i, quietInARow); i++) {
-      log.info("Warm-up run {} (at least {}, at most {}) of the pipeline (not measured)", i + 1, warmUp.minRuns(), warmUp.maxRuns());
-      PipelineRun run = pipelineThroughput(modelFile, video);
-      double warmJit = run.cpu().cores(CpuUse.JIT);
-      double warmOnnx = run.cpu().cores(CpuUse.ONNX_RUNTIME);
-      quietInARow = warmUp.quiet(warmJit, warmOnnx) ? quietInARow + 1 : 0;
-      double jitMs = 1000 * warmJit / run.clipsPerSecond();
-      double onnxMs = 1000 * warmOnnx / run.clipsPerSecond();
-      log.info("Warm-up run {}: {} clips/s; JIT compilers {} ms and ONNX Runtime {} ms of CPU per clip", i + 1,
-          fmt(run.clipsPerSecond()), fmt(jitMs), fmt(onnxMs));
-      warmUpRows.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |", i + 1, run.clipsPerSecond(), jitMs, onnxMs));
-    }
-    List<PipelineRun> runs = new ArrayList<>();
-    for (int i = 1; i <= Math.max(1, measuredRuns); i++) {
-      runs.add(pipelineThroughput(modelFile, video));
-    }
+    List<PipelineRun> runs = pipelineRuns(warmUp, modelFile, video, warmUpRows);
     PipelineRun measured = PipelineRun.together(runs);
     double pipeline = measured.clipsPerSecond();
     double slowest = runs.stream().mapToDouble(PipelineRun::clipsPerSecond).min().orElseThrow();
@@ -461,16 +445,50 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
   }
 
-  /** Loads every camera's frames first, then times the inference from its first event to its last. */
-  private PipelineRun pipelineThroughput(Path modelFile, Path video) throws Exception {
+  /**
+   * The measured pipeline runs, after unmeasured ones (their rows go to {@code warmUpRows}): a fresh
+   * JVM that hosts a broker, Kafka Streams and the service compiles for minutes, so the warm-up
+   * lasts until the JIT has quieted (see {@link WarmUp}). The runs share one broker, as a
+   * deployment's inference shares a broker that outlives it (a broker started for every run
+   * compiled its start-up anew beside the measured clips); each run has topics of its own, deleted
+   * after it.
+   */
+  private List<PipelineRun> pipelineRuns(WarmUp warmUp, Path modelFile, Path video, List<String> warmUpRows) throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, 0, pipelineCameras, false)))) {
+      int quietInARow = 0;
+      int runNumber = 0;
+      for (int i = 0; warmUp.another(i, quietInARow); i++) {
+        log.info("Warm-up run {} (at least {}, at most {}) of the pipeline (not measured)", i + 1, warmUp.minRuns(), warmUp.maxRuns());
+        PipelineRun run = pipelineThroughput(broker, ++runNumber, modelFile, video);
+        double warmJit = run.cpu().cores(CpuUse.JIT);
+        double warmOnnx = run.cpu().cores(CpuUse.ONNX_RUNTIME);
+        quietInARow = warmUp.quiet(warmJit, warmOnnx) ? quietInARow + 1 : 0;
+        double jitMs = 1000 * warmJit / run.clipsPerSecond();
+        double onnxMs = 1000 * warmOnnx / run.clipsPerSecond();
+        log.info("Warm-up run {}: {} clips/s; JIT compilers {} ms and ONNX Runtime {} ms of CPU per clip", i + 1,
+            fmt(run.clipsPerSecond()), fmt(jitMs), fmt(onnxMs));
+        warmUpRows.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |", i + 1, run.clipsPerSecond(), jitMs, onnxMs));
+      }
+      List<PipelineRun> runs = new ArrayList<>();
+      for (int i = 1; i <= Math.max(1, measuredRuns); i++) {
+        runs.add(pipelineThroughput(broker, ++runNumber, modelFile, video));
+      }
+      return runs;
+    }
+  }
+
+  /** Loads every camera's frames first, then times the inference from its first event to its last. */
+  private PipelineRun pipelineThroughput(EmbeddedKafkaBroker broker, int runNumber, Path modelFile, Path video) throws Exception {
+    RunTopics topics = RunTopics.numbered(runNumber);
+    try {
+      try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(
+          ingest(broker, topics, video, 0, pipelineCameras, false)))) {
         ingest.awaitCompletion(Duration.ofMinutes(10));
       }
       int expected = pipelineCameras * clipsPerCamera;
       log.info("Frames of {} cameras loaded; running the inference", pipelineCameras);
-      try (InferenceService inference = InferenceService.start(config(broker, modelFile));
-          KafkaConsumer<String, byte[]> consumer = consumer(broker)) {
+      try (InferenceService inference = InferenceService.start(config(broker, topics, modelFile));
+          KafkaConsumer<String, byte[]> consumer = consumer(broker, topics)) {
         AtomicReference<CpuUse> atFirstEvent = new AtomicReference<>();
         List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10), () -> atFirstEvent.set(CpuUse.now()));
         CpuUse cpu = CpuUse.now().since(atFirstEvent.get());
@@ -484,6 +502,26 @@ public final class InferenceBenchmark implements Callable<Integer> {
         logThreadTimeSplit(inference);
         return new PipelineRun(clipsPerSecond, cpu);
       }
+    } finally {
+      deleteTopics(broker);
+    }
+  }
+
+  /** Deletes every topic of the broker (a finished run's frames, events and the inference's changelogs). */
+  private static void deleteTopics(EmbeddedKafkaBroker broker) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      Set<String> topics = admin.listTopics().names().get();
+      admin.deleteTopics(topics).all().get();
+      log.info("Deleted the run's {} topic(s)", topics.size());
+    }
+  }
+
+  /** The topics of one benchmark run: the inference's defaults, or numbered ones for runs that share a broker. */
+  record RunTopics(String frames, String events, String deadLetters) {
+    static final RunTopics DEFAULTS = new RunTopics("frames", "action-events", "frames-dlq");
+
+    static RunTopics numbered(int run) {
+      return new RunTopics("frames-" + run, "action-events-" + run, "frames-dlq-" + run);
     }
   }
 
@@ -609,8 +647,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
         spread ? "start times spread over the clip period" : "all started together");
     List<IngestService> groups = new ArrayList<>();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-        InferenceService inference = InferenceService.start(config(broker, modelFile));
-        KafkaConsumer<String, byte[]> consumer = consumer(broker);
+        InferenceService inference = InferenceService.start(config(broker, RunTopics.DEFAULTS, modelFile));
+        KafkaConsumer<String, byte[]> consumer = consumer(broker, RunTopics.DEFAULTS);
         // the cameras stop before the inference and the broker
         AutoCloseable cameraGroups = () -> {
           for (IngestService group : groups) {
@@ -622,7 +660,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       for (int phase = 0; phase < phases; phase++) {
         int from = phase * cameras / phases;
         int to = (phase + 1) * cameras / phases;
-        groups.add(IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, from, to, true))));
+        groups.add(IngestService.start(IngestConfigReader.fromTree(ingest(broker, RunTopics.DEFAULTS, video, from, to, true))));
         Thread.sleep(period / phases);
       }
       long start = System.nanoTime();
@@ -664,19 +702,21 @@ public final class InferenceBenchmark implements Callable<Integer> {
     return streamThreads != null ? streamThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
-  private InferenceConfig config(EmbeddedKafkaBroker broker, Path modelFile) {
+  private InferenceConfig config(EmbeddedKafkaBroker broker, RunTopics topics, Path modelFile) {
     Map<String, String> kafka = new java.util.HashMap<>(kafkaProperties);
     kafka.put("bootstrap.servers", broker.bootstrapServers());
-    return InferenceConfig.builder(kafka).applicationId("bench-" + UUID.randomUUID()).releasesTopic(null).modelFile(modelFile)
+    return InferenceConfig.builder(kafka).applicationId("bench-" + UUID.randomUUID()).framesTopic(topics.frames())
+        .eventsTopic(topics.events()).deadLetterTopic(topics.deadLetters()).releasesTopic(null).modelFile(modelFile)
         .provider(ExecutionProvider.parse(provider)).networkPriority(priority).maxBatch(maxBatch).streamThreads(threads()).topicPartitions(8).metricsPort(-1)
         .build().validate();
   }
 
   /** Ingest of cameras {@code cam-FROM} to {@code cam-(TO-1)}, all playing the video. */
-  private com.fasterxml.jackson.databind.node.ObjectNode ingest(EmbeddedKafkaBroker broker, Path video, int from, int to,
-      boolean realtime) {
+  private com.fasterxml.jackson.databind.node.ObjectNode ingest(EmbeddedKafkaBroker broker, RunTopics topics, Path video, int from,
+      int to, boolean realtime) {
     var tree = IngestConfigReader.emptyTree();
     tree.putObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
+    tree.put("topic", topics.frames());
     tree.put("metricsPort", -1);
     tree.put("topicPartitions", 8);
     tree.putObject("defaults").put("fps", CAMERA_FPS).put("realtime", realtime).put("loop", realtime)
@@ -716,11 +756,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
         + format + ")";
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(EmbeddedKafkaBroker broker) {
+  private static KafkaConsumer<String, byte[]> consumer(EmbeddedKafkaBroker broker, RunTopics topics) {
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
         "group.id", "bench-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
         new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of("action-events"));
+    consumer.subscribe(List.of(topics.events()));
     return consumer;
   }
 

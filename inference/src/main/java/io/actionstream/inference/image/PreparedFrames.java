@@ -32,7 +32,9 @@ public final class PreparedFrames implements AutoCloseable {
   /** Prepares an arriving frame for {@code spec}; on failure its clip decodes it again later. */
   public void arrived(String key, DecodedFrame decoded, ModelSpec spec) {
     try {
-      put(key, spec, decoded.frame(), preprocessor.prepare(decoded.image(), decoded.frame(), spec));
+      byte[] pixels = decoded.image() != null ? preprocessor.prepare(decoded.image(), decoded.frame(), spec)
+          : preprocessor.prepare(decoded.frame(), spec);
+      put(key, spec, decoded.frame(), pixels);
     } catch (RuntimeException e) {
       log.warn("Frame {} of camera '{}' could not be prepared on arrival ({}); its clip will decode it again",
           decoded.frame().getSequenceNumber(), decoded.frame().getCameraId(), e.getMessage());

@@ -5,12 +5,15 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * A validated frame on its way from validation to clip assembly, with the image validation
- * decoded; whoever receives it closes it, which frees the image.
+ * decoded (null for a BGR24 frame, which needs no decoding); whoever receives it closes it, which
+ * frees the image.
  */
 public record DecodedFrame(Frame frame, Mat image) implements AutoCloseable {
 
   @Override
   public void close() {
-    image.close();
+    if (image != null) {
+      image.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.actionstream.inference.topology;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.schemas.v1.Frame;
@@ -11,15 +12,15 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Decides whether a record of the frames topic is a usable frame: cheap checks first (parse,
- * identity, declared sizes, geometry, timestamps), the image last (a JPEG decoded, BGR24 pixels
- * checked and copied). A usable frame comes with its decoded image, so nothing decodes it a second
- * time. Hostile input of any kind ends in a {@link Result} with a reason, never in an exception.
+ * identity, declared sizes, geometry, timestamps), the image last (a JPEG decoded, a BGR24
+ * frame's byte count checked). A usable JPEG frame comes with its decoded image, so nothing decodes
+ * it a second time. Hostile input of any kind ends in a {@link Result} with a reason, never in an exception.
  */
 public final class FrameValidator {
 
   /**
-   * A usable frame with its decoded image (BGR, owned by the receiver, who closes it), or the
-   * reason and a detail for the dead-letter topic.
+   * A usable frame with its decoded image (BGR, owned by the receiver, who closes it; null for a
+   * BGR24 frame, whose bytes are its pixels), or the reason and a detail for the dead-letter topic.
    */
   public record Result(Frame frame, Mat image, DlqReason reason, String detail) {
     public boolean valid() {
@@ -58,7 +59,10 @@ public final class FrameValidator {
     }
     Frame frame;
     try {
-      frame = Frame.parseFrom(value);
+      // the image aliases the record's bytes instead of being copied out of them (a raw frame is 48 KiB)
+      CodedInputStream input = CodedInputStream.newInstance(value);
+      input.enableAliasing(true);
+      frame = Frame.parser().parseFrom(input);
     } catch (InvalidProtocolBufferException e) {
       return Result.bad(DlqReason.NOT_A_FRAME, "not an actionstream.v1.Frame: " + e.getMessage());
     }
@@ -97,11 +101,14 @@ public final class FrameValidator {
     if (frame.getCaptureTimeUs() <= 0 || frame.getCaptureTimeUs() > nowUs + futureTolerance.toNanos() / 1_000) {
       return Result.bad(DlqReason.BAD_TIMESTAMP, "capture time " + frame.getCaptureTimeUs() + " us is missing or in the future");
     }
+    if (raw) {
+      // the bytes are the pixels: nothing to decode, and the preprocessing crops them where they are
+      return frame.getImage().size() == 3 * width * height ? Result.ok(frame, null) : Result.bad(DlqReason.UNDECODABLE_IMAGE,
+          frame.getImage().size() + " bytes are not the " + 3 * width * height + " of " + width + "x" + height + " BGR24 pixels");
+    }
     Mat image = ClipPreprocessor.decode(frame);
     if (image == null) {
-      return Result.bad(DlqReason.UNDECODABLE_IMAGE, raw
-          ? frame.getImage().size() + " bytes are not the " + 3 * width * height + " of " + width + "x" + height + " BGR24 pixels"
-          : "the image is not a decodable JPEG");
+      return Result.bad(DlqReason.UNDECODABLE_IMAGE, "the image is not a decodable JPEG");
     }
     if (image.cols() != width || image.rows() != height) {
       String detail = "the JPEG is " + image.cols() + "x" + image.rows() + ", the frame says " + width + "x" + height;

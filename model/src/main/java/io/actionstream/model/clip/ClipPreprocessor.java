@@ -9,6 +9,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.frame.PixelRect;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Region;
@@ -56,6 +57,34 @@ public final class ClipPreprocessor implements AutoCloseable {
     }
   }
 
+  /**
+   * The served crop of a BGR24 frame whose picture is already the model's resize (the shipped
+   * student's 128x128 frames), copied row by row out of the frame's bytes: the same bytes as the
+   * path through OpenCV, whose resize to the same size is a copy, without the frame's trip to
+   * native memory and back. Null when the frame is not BGR24, its bytes are not its pixels, or its
+   * picture needs a resize.
+   */
+  private static byte[] cropWithoutResize(Frame frame, ModelSpec spec) {
+    int width = frame.getWidth();
+    int height = frame.getHeight();
+    if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_BGR24 || width < 1 || height < 1
+        || (long) width * height * 3 != frame.getImage().size()) {
+      return null;
+    }
+    PixelRect picture = pictureRegion(frame, width, height);
+    Crop crop = crop(spec, picture.width(), picture.height());
+    if (crop.width() != picture.width() || crop.height() != picture.height()) {
+      return null;
+    }
+    int rowBytes = spec.width() * 3;
+    byte[] out = new byte[rowBytes * spec.height()];
+    for (int row = 0; row < spec.height(); row++) {
+      int from = ((picture.y() + crop.y() + row) * width + picture.x() + crop.x()) * 3;
+      frame.getImage().copyTo(out, from, row * rowBytes, rowBytes);
+    }
+    return out;
+  }
+
   /** A BGR24 frame's bytes in a picture of its declared size, or null when they do not make one. */
   private static Mat pixels(Frame frame) {
     int width = frame.getWidth();
@@ -77,8 +106,15 @@ public final class ClipPreprocessor implements AutoCloseable {
     write(prepare(frame, spec), spec, out, offset, k);
   }
 
-  /** The model's view of a frame (see {@link #prepare(Mat, Frame, ModelSpec)}), decoding it first. */
+  /**
+   * The model's view of a frame (see {@link #prepare(Mat, Frame, ModelSpec)}), decoding it first;
+   * a BGR24 frame whose picture the model does not resize is cropped straight from its bytes.
+   */
   public byte[] prepare(Frame frame, ModelSpec spec) {
+    byte[] direct = cropWithoutResize(frame, spec);
+    if (direct != null) {
+      return direct;
+    }
     Mat image = decode(frame);
     if (image == null) {
       throw new IllegalArgumentException("frame " + frame.getSequenceNumber() + " of camera '" + frame.getCameraId()
@@ -112,7 +148,8 @@ public final class ClipPreprocessor implements AutoCloseable {
    */
   private Crop resizeIntoBuffer(Mat image, Frame frame, ModelSpec spec) {
     Crop crop;
-    try (Rect region = pictureRegion(frame, image.cols(), image.rows()); Mat picture = new Mat(image, region)) {
+    PixelRect part = pictureRegion(frame, image.cols(), image.rows());
+    try (Rect region = new Rect(part.x(), part.y(), part.width(), part.height()); Mat picture = new Mat(image, region)) {
       crop = crop(spec, region.width(), region.height());
       try (Size size = new Size(crop.width(), crop.height())) {
         opencv_imgproc.resize(picture, resized, size, 0, 0, interpolation(spec));
@@ -219,12 +256,12 @@ public final class ClipPreprocessor implements AutoCloseable {
   }
 
   /** The frame's picture without ingest padding (the whole image when no region is recorded). */
-  static Rect pictureRegion(Frame frame, int imageWidth, int imageHeight) {
+  static PixelRect pictureRegion(Frame frame, int imageWidth, int imageHeight) {
     Region r = frame.getImageRegion();
     if (r.getWidth() == 0 || r.getHeight() == 0 || r.getX() + r.getWidth() > imageWidth || r.getY() + r.getHeight() > imageHeight) {
-      return new Rect(0, 0, imageWidth, imageHeight);
+      return PixelRect.of(imageWidth, imageHeight);
     }
-    return new Rect(r.getX(), r.getY(), r.getWidth(), r.getHeight());
+    return new PixelRect(r.getX(), r.getY(), r.getWidth(), r.getHeight());
   }
 
   /**

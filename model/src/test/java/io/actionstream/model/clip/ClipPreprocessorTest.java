@@ -84,6 +84,29 @@ class ClipPreprocessorTest {
     assertThat(prepared).containsExactly(direct);
   }
 
+  @Test
+  void aRawFrameAtTheModelsResizeIsCroppedFromItsBytesAsOpenCvWouldCropIt() {
+    // a 24x22 BGR24 frame, one padding row at the top and bottom: a 24x20 picture, the short side the
+    // model's resize (20), so its crop comes straight from the bytes; every byte says where it is
+    byte[] bgr = new byte[24 * 22 * 3];
+    for (int i = 0; i < bgr.length; i++) {
+      bgr[i] = (byte) (i * 7 + i / 72);
+    }
+    Frame raw = Frame.newBuilder().setCameraId("cam").setEncoding(ImageEncoding.IMAGE_ENCODING_BGR24).setWidth(24).setHeight(22)
+        .setImageRegion(Region.newBuilder().setY(1).setWidth(24).setHeight(20)).setImage(ByteString.copyFrom(bgr)).build();
+    ModelSpec atItsSize = spec(ModelContract.SHORT_SIDE_CENTRE_CROP, 20);
+    ModelSpec resized = spec(ModelContract.SHORT_SIDE_CENTRE_CROP, 18);
+    try (ClipPreprocessor preprocessor = new ClipPreprocessor(); Mat image = ClipPreprocessor.decode(raw)) {
+      byte[] fromBytes = preprocessor.prepare(raw, atItsSize);
+      assertThat(fromBytes).isEqualTo(preprocessor.prepare(image, raw, atItsSize));
+      // the centre 16x16 of the 24x20 picture: x 4-19, picture y 2-17, frame y 3-18
+      assertThat(fromBytes[0]).isEqualTo(bgr[(3 * 24 + 4) * 3]);
+      assertThat(fromBytes[fromBytes.length - 1]).isEqualTo(bgr[(18 * 24 + 19) * 3 + 2]);
+      // a picture the model resizes goes through OpenCV, and both ways agree there too
+      assertThat(preprocessor.prepare(raw, resized)).isEqualTo(preprocessor.prepare(image, raw, resized));
+    }
+  }
+
   private static ModelSpec spec(String resize, int shortSide) {
     return TestSpecs.spec(2, 16, 16, resize, shortSide, 1, 2, 2, MEAN, STD);
   }
