@@ -157,10 +157,10 @@ final class CameraWorker implements Runnable {
 
   private void publish(GrabbedImage image) {
     long captureUs = CaptureClock.nowMicros();
-    byte[] jpeg;
+    byte[] encoded;
     long encodeStart = System.nanoTime();
     try {
-      jpeg = encoder.encode(image.bgr());
+      encoded = encoder.encode(image.bgr());
     } catch (RuntimeException e) {
       metrics.dropped(DropReason.ENCODE_FAILED);
       log.warn("Camera '{}': a frame could not be encoded: {}", config.id(), e.toString());
@@ -177,7 +177,7 @@ final class CameraWorker implements Runnable {
             .setCaptureTimeUs(captureUs)
             .setMediaTimeUs(image.mediaTimeUs())
             .setSegment(segment)
-            .setImage(UnsafeByteOperations.unsafeWrap(jpeg))
+            .setImage(UnsafeByteOperations.unsafeWrap(encoded))
             .build();
     lastCaptureUs = captureUs;
     publisher.send(frame, metrics);

@@ -12,6 +12,7 @@ import io.actionstream.inference.batch.ClipTiming;
 import io.actionstream.inference.clip.ClipAssembler;
 import io.actionstream.inference.clip.ClipState;
 import io.actionstream.inference.event.EventFactory;
+import io.actionstream.inference.image.FramePixels;
 import io.actionstream.inference.image.PreparedFrames;
 import io.actionstream.inference.topology.DecodedFrame;
 import io.actionstream.inference.topology.FrameValidator;
@@ -154,8 +155,12 @@ class TrainingServingParityTest {
             == ClipAssembler.Outcome.COMPLETED_CLIP) {
           assertThat(state.ready().get(0).sequences()).as("the first clip is frames 0-15").startsWith(0L).hasSize(spec.frames());
           ByteBuffer clip = ByteBuffer.allocateDirect(spec.clipValues());
-          pixels.pixels(keys, valid, spec).forEach(clip::put);
-          return clip.flip();
+          int frameBytes = spec.clipValues() / spec.frames();
+          List<FramePixels> clipPixels = pixels.pixels(keys, valid, spec);
+          for (int k = 0; k < clipPixels.size(); k++) {
+            clipPixels.get(k).copyTo(clip, k * frameBytes);
+          }
+          return clip;
         }
       }
     }

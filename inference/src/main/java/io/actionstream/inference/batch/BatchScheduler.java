@@ -208,15 +208,13 @@ public final class BatchScheduler implements AutoCloseable {
     boolean prepared = clip.pixels() != null && spec.sameInputAs(clip.preparedFor());
     int available = clip.frames().size();
     for (int k = 0; k < spec.frames(); k++) {
-      byte[] pixels;
       if (prepared) {
-        pixels = clip.pixels().get(k);
+        clip.pixels().get(k).copyTo(batch, offset + k * frameBytes);
       } else {
         // a clip of another length: take frames evenly spread over it
         int source = (int) Math.min(available - 1, Math.round((double) k * (available - 1) / Math.max(1, spec.frames() - 1)));
-        pixels = preprocessor.prepare(clip.frames().get(source), spec);
+        batch.put(offset + k * frameBytes, preprocessor.prepare(clip.frames().get(source), spec), 0, frameBytes);
       }
-      batch.put(offset + k * frameBytes, pixels, 0, frameBytes);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.actionstream.inference.batch;
 
+import io.actionstream.inference.image.FramePixels;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.schemas.v1.Frame;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
  * batcher copies into its batch as they are; the network normalizes them itself. If the model
  * changed meanwhile, or {@code pixels} is null, the batcher prepares the frames for the current one.
  */
-public record ClipInput(List<Frame> frames, List<byte[]> pixels, ModelSpec preparedFor) {
+public record ClipInput(List<Frame> frames, List<FramePixels> pixels, ModelSpec preparedFor) {
 
   public ClipInput {
     frames = List.copyOf(frames);

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * ClipPreprocessor}: each frame is prepared (resized and cropped for the model) when it arrives,
  * decoded once by validation, and waits in memory by frame key with its message, so that a
  * complete clip neither reads its frames back from the store nor decodes them: its frames'
- * pixels go to the network as they are (which normalizes them, see {@code PixelInput}). Kept in
+ * pixels go to the network as they are (which normalizes them, see {@code PixelInput}). A raw
+ * frame at the model's resize is not copied at all until its crop goes into a batch. Kept in
  * memory only: after a restart or a rebalance clip assembly reads the frames back from the frames
  * topic and prepares them again. One instance per stream task (it reuses the preprocessor's buffers).
  */
@@ -24,40 +25,55 @@ public final class PreparedFrames implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PreparedFrames.class);
 
-  private record Entry(ModelSpec spec, Frame frame, byte[] pixels) {}
+  private record Entry(ModelSpec spec, Frame frame, FramePixels pixels) {}
 
   private final Map<String, Entry> entries = new HashMap<>();
   private final ClipPreprocessor preprocessor = new ClipPreprocessor();
 
-  /** Prepares an arriving frame for {@code spec}; on failure its clip decodes it again later. */
+  /**
+   * Prepares an arriving frame for {@code spec} (a raw frame at the model's resize needs nothing:
+   * its crop is cut from its bytes into the batch); on failure its clip decodes it again later.
+   */
   public void arrived(String key, DecodedFrame decoded, ModelSpec spec) {
     try {
-      byte[] pixels = decoded.image() != null ? preprocessor.prepare(decoded.image(), decoded.frame(), spec)
-          : preprocessor.prepare(decoded.frame(), spec);
-      put(key, spec, decoded.frame(), pixels);
+      put(key, spec, decoded.frame(), prepared(decoded, spec));
     } catch (RuntimeException e) {
       log.warn("Frame {} of camera '{}' could not be prepared on arrival ({}); its clip will decode it again",
           decoded.frame().getSequenceNumber(), decoded.frame().getCameraId(), e.getMessage());
     }
   }
 
+  private FramePixels prepared(DecodedFrame decoded, ModelSpec spec) {
+    Frame frame = decoded.frame();
+    if (ClipPreprocessor.croppableFromBytes(frame, spec)) {
+      return new FramePixels.RawCrop(frame, spec);
+    }
+    return new FramePixels.Prepared(decoded.image() != null ? preprocessor.prepare(decoded.image(), frame, spec)
+        : preprocessor.prepare(frame, spec));
+  }
+
   /**
-   * The prepared pixels of the clip of {@code frames} (stored under {@code keys}) for {@code spec},
-   * frame by frame: those prepared on arrival where they are there, else decoded again. The arrays
-   * are shared, never written after they are prepared.
+   * The pixels of the clip of {@code frames} (stored under {@code keys}) for {@code spec}, frame by
+   * frame: those prepared on arrival where they are there, else prepared again. The arrays are
+   * shared, never written after they are prepared.
    *
    * @throws IllegalArgumentException when a frame has to be decoded and cannot be
    */
-  public List<byte[]> pixels(List<String> keys, List<Frame> frames, ModelSpec spec) {
-    List<byte[]> clip = new ArrayList<>(frames.size());
+  public List<FramePixels> pixels(List<String> keys, List<Frame> frames, ModelSpec spec) {
+    List<FramePixels> clip = new ArrayList<>(frames.size());
     for (int k = 0; k < frames.size(); k++) {
-      byte[] pixels = get(keys.get(k), spec);
-      clip.add(pixels != null ? pixels : preprocessor.prepare(frames.get(k), spec));
+      FramePixels pixels = get(keys.get(k), spec);
+      Frame frame = frames.get(k);
+      if (pixels == null) {
+        pixels = ClipPreprocessor.croppableFromBytes(frame, spec) ? new FramePixels.RawCrop(frame, spec)
+            : new FramePixels.Prepared(preprocessor.prepare(frame, spec));
+      }
+      clip.add(pixels);
     }
     return clip;
   }
 
-  public void put(String key, ModelSpec spec, Frame frame, byte[] pixels) {
+  public void put(String key, ModelSpec spec, Frame frame, FramePixels pixels) {
     entries.put(key, new Entry(spec, frame, pixels));
   }
 
@@ -68,7 +84,7 @@ public final class PreparedFrames implements AutoCloseable {
   }
 
   /** The frame's pixels if they were prepared for a model with the same input as {@code spec}; else null. */
-  public byte[] get(String key, ModelSpec spec) {
+  public FramePixels get(String key, ModelSpec spec) {
     Entry entry = entries.get(key);
     return entry != null && spec.sameInputAs(entry.spec()) ? entry.pixels() : null;
   }

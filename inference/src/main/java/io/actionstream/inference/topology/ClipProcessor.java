@@ -9,6 +9,7 @@ import io.actionstream.inference.clip.ClipState.PendingClip;
 import io.actionstream.inference.clip.ClipState;
 import io.actionstream.inference.clip.FrameRate;
 import io.actionstream.inference.event.EventFactory;
+import io.actionstream.inference.image.FramePixels;
 import io.actionstream.inference.image.PreparedFrames;
 import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.swap.ModelHolder;
@@ -261,7 +262,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         answered.set(true);
         return;
       }
-      List<byte[]> pixels = clipFrames.size() == spec.frames() ? prepared.pixels(keys, clipFrames, spec) : null;
+      List<FramePixels> pixels = clipFrames.size() == spec.frames() ? prepared.pixels(keys, clipFrames, spec) : null;
       CompletableFuture<ClipInference> result = scheduler.submit(new ClipInput(clipFrames, pixels, spec));
       pending.put(id, new Pending(camera, clip, clipFrames, result, null));
       // on the batcher's thread, or at once if it has already answered

@@ -2,6 +2,7 @@ package io.actionstream.inference.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.actionstream.inference.image.FramePixels;
 import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.model.ModelSpec;
@@ -183,14 +184,14 @@ class BatchSchedulerTest {
   }
 
   /** A clip's prepared frames (BGR) whose red pixels are {@code value % 256}, blue and green 0. */
-  private static List<byte[]> red(ModelSpec spec, int value) {
-    List<byte[]> frames = new ArrayList<>();
+  private static List<FramePixels> red(ModelSpec spec, int value) {
+    List<FramePixels> frames = new ArrayList<>();
     for (int k = 0; k < spec.frames(); k++) {
       byte[] frame = new byte[spec.height() * spec.width() * 3];
       for (int p = 2; p < frame.length; p += 3) {
         frame[p] = (byte) value;
       }
-      frames.add(frame);
+      frames.add(new FramePixels.Prepared(frame));
     }
     return frames;
   }

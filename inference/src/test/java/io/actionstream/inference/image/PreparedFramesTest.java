@@ -2,19 +2,27 @@ package io.actionstream.inference.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import io.actionstream.inference.topology.DecodedFrame;
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.TestSpecs;
+import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.schemas.v1.Frame;
+import io.actionstream.schemas.v1.ImageEncoding;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
 class PreparedFramesTest {
 
+  private final ModelSpec crop = TestSpecs.spec(2, 16, 16, ModelContract.SHORT_SIDE_CENTRE_CROP, 24, 1, 2, 2, 0.45f, 0.225f);
+
   @Test
   void preparedPixelsAreOnlyReusedForTheSameModelInput() {
     PreparedFrames frames = new PreparedFrames();
-    ModelSpec crop = TestSpecs.spec(2, 16, 16, ModelContract.SHORT_SIDE_CENTRE_CROP, 24, 1, 2, 2, 0.45f, 0.225f);
-    byte[] pixels = new byte[16 * 16 * 3];
+    FramePixels pixels = new FramePixels.Prepared(new byte[16 * 16 * 3]);
     Frame frame = Frame.newBuilder().setCameraId("cam").setSequenceNumber(1).build();
     frames.put("f1", crop, frame, pixels);
     assertThat(frames.get("f1", crop)).isSameAs(pixels);
@@ -25,5 +33,29 @@ class PreparedFramesTest {
     assertThat(frames.get("f1", crop)).isNull();
     assertThat(frames.frame("f1")).isNull();
     assertThat(frames.size()).isZero();
+  }
+
+  @Test
+  void aRawFrameAtTheModelsResizeIsCroppedFromItsBytesIntoTheBatchWithNothingPreparedBefore() {
+    // a 32x24 raw frame: short side 24 is the model's resize, so its 16x16 centre comes from its bytes
+    byte[] bgr = new byte[32 * 24 * 3];
+    for (int i = 0; i < bgr.length; i++) {
+      bgr[i] = (byte) (i * 13 + i / 96);
+    }
+    Frame raw = Frame.newBuilder().setCameraId("cam").setSequenceNumber(1).setEncoding(ImageEncoding.IMAGE_ENCODING_BGR24)
+        .setWidth(32).setHeight(24).setImage(ByteString.copyFrom(bgr)).build();
+    try (PreparedFrames frames = new PreparedFrames(); ClipPreprocessor preprocessor = new ClipPreprocessor();
+        Mat image = ClipPreprocessor.decode(raw)) {
+      frames.arrived("f1", new DecodedFrame(raw, null), crop);
+
+      assertThat(frames.get("f1", crop)).isInstanceOf(FramePixels.RawCrop.class);
+      List<FramePixels> clip = frames.pixels(List.of("f1"), List.of(raw), crop);
+      ByteBuffer batch = ByteBuffer.allocateDirect(3 + 16 * 16 * 3);
+      clip.get(0).copyTo(batch, 3);
+      byte[] copied = new byte[16 * 16 * 3];
+      batch.get(3, copied);
+      assertThat(copied).as("the bytes OpenCV's path prepares").isEqualTo(preprocessor.prepare(image, raw, crop));
+      assertThat(batch.get(0)).as("nothing before the offset").isZero();
+    }
   }
 }

@@ -25,6 +25,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -147,7 +148,35 @@ public final class IngestConfigReader {
       }
       cameras.add(config);
     }
+    checkRawFramesFit(kafka, cameras);
     return new IngestConfig(kafka, topic, partitions, metricsPorts, cameras);
+  }
+
+  /** Room in a produce request for the frame's other fields, the record and its batch. */
+  private static final long RECORD_OVERHEAD_BYTES = 4096;
+
+  /**
+   * A raw frame is width x height x 3 bytes in one record, which the producer refuses above its
+   * {@code max.request.size}: refused here, at start-up, rather than as every frame failing to send.
+   */
+  private static void checkRawFramesFit(Map<String, String> kafka, List<CameraConfig> cameras) {
+    String configured = kafka.get("max.request.size");
+    long maxRequest;
+    try {
+      maxRequest = configured != null ? Long.parseLong(configured.trim()) : 1_048_576;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("kafka.max.request.size", "'" + configured + "' is not a number of bytes");
+    }
+    for (int i = 0; i < cameras.size(); i++) {
+      CameraSettings settings = cameras.get(i).settings();
+      long frameBytes = 3L * settings.width() * settings.height();
+      if (settings.encoding() == ImageFormat.RAW && frameBytes + RECORD_OVERHEAD_BYTES > maxRequest) {
+        throw new ConfigException("cameras[" + i + "].encoding", String.format(Locale.ROOT,
+            "raw %dx%d frames are %d KiB a record, more than the Kafka producer's max.request.size (%d KiB) allows; use jpeg, a "
+                + "smaller frame size, or raise kafka.max.request.size (and the broker's message.max.bytes)",
+            settings.width(), settings.height(), frameBytes / 1024, maxRequest / 1024));
+      }
+    }
   }
 
   /** Binds the tree to the file's records; what does not fit is reported with its path. */

@@ -96,6 +96,15 @@ class IngestConfigReaderTest {
     assertThat(camera.decoderThreads()).as("FFmpeg chooses").isZero();
   }
 
+  @Test
+  void rawFramesThatFitAProduceRequestAreAccepted() throws Exception {
+    CameraSettings camera = read("kafka: {bootstrap.servers: 'k:9092'}\ndefaults: {encoding: raw, width: 640, height: 480}\n"
+        + "cameras: [{id: a, uri: /v.mp4}]").cameras().get(0).settings();
+
+    assertThat(camera.encoding()).isEqualTo(ImageFormat.RAW);
+    assertThat(camera.width()).as("900 KiB a frame, under the producer's 1 MiB").isEqualTo(640);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -130,6 +139,8 @@ class IngestConfigReaderTest {
           typo in reconnect         | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, reconnect: {initial: 1s}}] | cameras[0].reconnect.initial: unknown setting; known settings here are [initialBackoff, maxBackoff]
           kafka value not a scalar  | kafka: {bootstrap.servers: k, ssl: {x: 1}}\\ncameras: [{id: a, uri: /v}] | kafka.ssl: expected a single value
           zero backoff              | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, reconnect: {initialBackoff: 0s}}] | cameras[0].reconnect.initialBackoff: must be longer than zero
+          raw frames too big        | kafka: {bootstrap.servers: k}\\ndefaults: {encoding: raw}\\ncameras: [{id: a, uri: /v}, {id: b, uri: /w, width: 1280, height: 720}] | cameras[1].encoding: raw 1280x720 frames are 2700 KiB a record, more than the Kafka producer's max.request.size (1024 KiB)
+          raw, smaller request      | kafka: {bootstrap.servers: k, max.request.size: 900000}\\ndefaults: {encoding: raw, width: 640, height: 480}\\ncameras: [{id: a, uri: /v}] | cameras[0].encoding: raw 640x480 frames are 900 KiB a record, more than the Kafka producer's max.request.size (878 KiB)
           """)
   void rejectsABadSettingNamingIt(String problem, String yaml, String message) {
     assertThatThrownBy(() -> read(yaml.replace("\\n", "\n")))

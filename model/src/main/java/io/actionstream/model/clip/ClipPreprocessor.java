@@ -13,6 +13,7 @@ import io.actionstream.model.frame.PixelRect;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Region;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -58,31 +59,44 @@ public final class ClipPreprocessor implements AutoCloseable {
   }
 
   /**
-   * The served crop of a BGR24 frame whose picture is already the model's resize (the shipped
-   * student's 128x128 frames), copied row by row out of the frame's bytes: the same bytes as the
-   * path through OpenCV, whose resize to the same size is a copy, without the frame's trip to
-   * native memory and back. Null when the frame is not BGR24, its bytes are not its pixels, or its
-   * picture needs a resize.
+   * Whether the served crop of {@code frame} for {@code spec} comes straight out of its bytes: a
+   * BGR24 frame whose bytes are its pixels and whose picture is already the model's resize (the
+   * shipped student's 128x128 frames). Its crop then needs no OpenCV (whose resize to the same size
+   * is a copy, so the bytes are the same) and no buffer of its own: {@link #cropInto} copies it
+   * where it is needed.
    */
-  private static byte[] cropWithoutResize(Frame frame, ModelSpec spec) {
+  public static boolean croppableFromBytes(Frame frame, ModelSpec spec) {
     int width = frame.getWidth();
     int height = frame.getHeight();
     if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_BGR24 || width < 1 || height < 1
         || (long) width * height * 3 != frame.getImage().size()) {
-      return null;
+      return false;
     }
     PixelRect picture = pictureRegion(frame, width, height);
     Crop crop = crop(spec, picture.width(), picture.height());
-    if (crop.width() != picture.width() || crop.height() != picture.height()) {
-      return null;
+    return crop.width() == picture.width() && crop.height() == picture.height();
+  }
+
+  /**
+   * Copies the served crop ({@code height x width} BGR) of a frame that is {@linkplain
+   * #croppableFromBytes croppable from its bytes} to {@code out} at {@code offset}, row by row.
+   *
+   * @throws IllegalArgumentException when it is not
+   */
+  public static void cropInto(Frame frame, ModelSpec spec, ByteBuffer out, int offset) {
+    if (!croppableFromBytes(frame, spec)) {
+      throw new IllegalArgumentException("frame " + frame.getSequenceNumber() + " of camera '" + frame.getCameraId()
+          + "' is not a BGR24 picture at the model's resize");
     }
+    int width = frame.getWidth();
+    PixelRect picture = pictureRegion(frame, width, frame.getHeight());
+    Crop crop = crop(spec, picture.width(), picture.height());
+    ByteBuffer bytes = frame.getImage().asReadOnlyByteBuffer();
     int rowBytes = spec.width() * 3;
-    byte[] out = new byte[rowBytes * spec.height()];
     for (int row = 0; row < spec.height(); row++) {
       int from = ((picture.y() + crop.y() + row) * width + picture.x() + crop.x()) * 3;
-      frame.getImage().copyTo(out, from, row * rowBytes, rowBytes);
+      out.put(offset + row * rowBytes, bytes, from, rowBytes);
     }
-    return out;
   }
 
   /** A BGR24 frame's bytes in a picture of its declared size, or null when they do not make one. */
@@ -111,9 +125,10 @@ public final class ClipPreprocessor implements AutoCloseable {
    * a BGR24 frame whose picture the model does not resize is cropped straight from its bytes.
    */
   public byte[] prepare(Frame frame, ModelSpec spec) {
-    byte[] direct = cropWithoutResize(frame, spec);
-    if (direct != null) {
-      return direct;
+    if (croppableFromBytes(frame, spec)) {
+      byte[] crop = new byte[spec.width() * spec.height() * 3];
+      cropInto(frame, spec, ByteBuffer.wrap(crop), 0);
+      return crop;
     }
     Mat image = decode(frame);
     if (image == null) {
