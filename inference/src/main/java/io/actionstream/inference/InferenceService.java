@@ -275,6 +275,20 @@ public final class InferenceService implements AutoCloseable {
     return streams.state();
   }
 
+  /**
+   * Stops taking frames (they wait in the topic; clips already with the network get their events
+   * after {@link #resume}): Kafka Streams' own pause, which keeps the consumer group, the state and
+   * the warm JVM, for a maintenance window or a benchmark that loads frames first.
+   */
+  public void pause() {
+    streams.pause();
+  }
+
+  /** Takes frames again after {@link #pause}. */
+  public void resume() {
+    streams.resume();
+  }
+
   /** The model in service (or just accepted). */
   public StudentModel model() {
     return models.current();

@@ -128,6 +128,42 @@ class InferenceServiceTest {
   }
 
   @Test
+  void aPausedServiceLeavesItsFramesWaitingAndTakesThemWhenResumed() throws Exception {
+    InferenceConfig config = InferenceConfig.builder(Map.of("bootstrap.servers", broker.bootstrapServers())).applicationId("pause-test")
+        .framesTopic("pause-frames").eventsTopic("pause-events").deadLetterTopic("pause-dlq").modelFile(model).modelName("tiny")
+        .maxBatch(4).maxWait(Duration.ofMillis(10)).streamThreads(1).topicPartitions(1).stateDir(dir.resolve("pause-state"))
+        .metricsPort(-1).build();
+    try (InferenceService service = InferenceService.start(config);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
+            "group.id", UUID.randomUUID().toString(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
+            new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+            new StringSerializer(), new ByteArraySerializer())) {
+      consumer.subscribe(List.of("pause-events"));
+      service.pause();
+      for (long s = 0; s < 4; s++) {
+        producer.send(new ProducerRecord<>("pause-frames", "door", TestFrames.frame("door", "s", 0, s).toByteArray()));
+      }
+      producer.flush();
+      List<ConsumerRecord<String, byte[]>> whilePaused = new ArrayList<>();
+      long quietUntil = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+      while (System.nanoTime() < quietUntil) {
+        consumer.poll(Duration.ofMillis(200)).forEach(whilePaused::add);
+      }
+      assertThat(whilePaused).as("no event while paused").isEmpty();
+
+      service.resume();
+      List<ConsumerRecord<String, byte[]>> afterResume = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (afterResume.isEmpty() && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(afterResume::add);
+      }
+      assertThat(afterResume).extracting(r -> parse(r.value()).getFirstSequenceNumber()).as("the clip of the waiting frames")
+          .containsExactly(0L);
+    }
+  }
+
+  @Test
   void aModelThatCannotServeStopsTheStartWithTheReason() throws Exception {
     Path broken = Files.writeString(dir.resolve("broken.onnx"), "not a model");
     InferenceConfig config = InferenceConfig.builder(Map.of("bootstrap.servers", broker.bootstrapServers())).modelFile(broken).build();

@@ -28,16 +28,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -71,6 +73,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceBenchmark.class);
   private static final int CLIP_FRAMES = 16;
+  private static final String FRAMES_TOPIC = "frames";
+  private static final String EVENTS_TOPIC = "action-events";
   private static final double CAMERA_FPS = 8;
   /** Real-time cameras that target 3 asks of one machine. */
   private static final int TARGET_CAMERAS = 150;
@@ -448,18 +452,19 @@ public final class InferenceBenchmark implements Callable<Integer> {
   /**
    * The measured pipeline runs, after unmeasured ones (their rows go to {@code warmUpRows}): a fresh
    * JVM that hosts a broker, Kafka Streams and the service compiles for minutes, so the warm-up
-   * lasts until the JIT has quieted (see {@link WarmUp}). The runs share one broker, as a
-   * deployment's inference shares a broker that outlives it (a broker started for every run
-   * compiled its start-up anew beside the measured clips); each run has topics of its own, deleted
-   * after it.
+   * lasts until the JIT has quieted (see {@link WarmUp}). All runs go through one broker and one
+   * running inference, as a deployment's frames do: each run pauses the inference, loads its
+   * cameras' frames, resumes it and times it. Until round 15 every run started a broker and an
+   * inference of their own, whose start-up the JIT compiled again beside the measured clips.
    */
   private List<PipelineRun> pipelineRuns(WarmUp warmUp, Path modelFile, Path video, List<String> warmUpRows) throws Exception {
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        InferenceService inference = InferenceService.start(config(broker, modelFile));
+        KafkaConsumer<String, byte[]> consumer = consumer(broker)) {
       int quietInARow = 0;
-      int runNumber = 0;
       for (int i = 0; warmUp.another(i, quietInARow); i++) {
         log.info("Warm-up run {} (at least {}, at most {}) of the pipeline (not measured)", i + 1, warmUp.minRuns(), warmUp.maxRuns());
-        PipelineRun run = pipelineThroughput(broker, ++runNumber, modelFile, video);
+        PipelineRun run = pipelineThroughput(broker, inference, consumer, video);
         double warmJit = run.cpu().cores(CpuUse.JIT);
         double warmOnnx = run.cpu().cores(CpuUse.ONNX_RUNTIME);
         quietInARow = warmUp.quiet(warmJit, warmOnnx) ? quietInARow + 1 : 0;
@@ -471,57 +476,49 @@ public final class InferenceBenchmark implements Callable<Integer> {
       }
       List<PipelineRun> runs = new ArrayList<>();
       for (int i = 1; i <= Math.max(1, measuredRuns); i++) {
-        runs.add(pipelineThroughput(broker, ++runNumber, modelFile, video));
+        runs.add(pipelineThroughput(broker, inference, consumer, video));
       }
       return runs;
     }
   }
 
-  /** Loads every camera's frames first, then times the inference from its first event to its last. */
-  private PipelineRun pipelineThroughput(EmbeddedKafkaBroker broker, int runNumber, Path modelFile, Path video) throws Exception {
-    RunTopics topics = RunTopics.numbered(runNumber);
-    try {
-      try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(
-          ingest(broker, topics, video, 0, pipelineCameras, false)))) {
-        ingest.awaitCompletion(Duration.ofMinutes(10));
-      }
-      int expected = pipelineCameras * clipsPerCamera;
-      log.info("Frames of {} cameras loaded; running the inference", pipelineCameras);
-      try (InferenceService inference = InferenceService.start(config(broker, topics, modelFile));
-          KafkaConsumer<String, byte[]> consumer = consumer(broker, topics)) {
-        AtomicReference<CpuUse> atFirstEvent = new AtomicReference<>();
-        List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10), () -> atFirstEvent.set(CpuUse.now()));
-        CpuUse cpu = CpuUse.now().since(atFirstEvent.get());
-        events.addAll(collect(consumer, 0, Duration.ofSeconds(2), () -> {}));
-        long distinct = events.stream().map(ActionEvent::getEventId).distinct().count();
-        log.info("{} events for {} clips, {} distinct event ids", events.size(), expected, distinct);
-        long first = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).min().orElseThrow();
-        long last = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).max().orElseThrow();
-        double clipsPerSecond = (events.size() - 1) / ((last - first) / 1e6);
-        log.info("Pipeline: {} events in {} s: {} clips/s", events.size(), fmt((last - first) / 1e6), fmt(clipsPerSecond));
-        logThreadTimeSplit(inference);
-        return new PipelineRun(clipsPerSecond, cpu);
-      }
-    } finally {
-      deleteTopics(broker);
+  /**
+   * One pipeline run: with the inference paused, every camera's frames are loaded (a new session
+   * each), then the inference resumes and is timed from its first event to its last; the run's
+   * frames are deleted from the topic after it.
+   */
+  private PipelineRun pipelineThroughput(EmbeddedKafkaBroker broker, InferenceService inference, KafkaConsumer<String, byte[]> consumer,
+      Path video) throws Exception {
+    inference.pause();
+    try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, 0, pipelineCameras, false)))) {
+      ingest.awaitCompletion(Duration.ofMinutes(10));
     }
+    int expected = pipelineCameras * clipsPerCamera;
+    log.info("Frames of {} cameras loaded; running the inference", pipelineCameras);
+    inference.resume();
+    AtomicReference<CpuUse> atFirstEvent = new AtomicReference<>();
+    List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10), () -> atFirstEvent.set(CpuUse.now()));
+    CpuUse cpu = CpuUse.now().since(atFirstEvent.get());
+    long distinct = events.stream().map(ActionEvent::getEventId).distinct().count();
+    log.info("{} events for {} clips, {} distinct event ids", events.size(), expected, distinct);
+    long first = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).min().orElseThrow();
+    long last = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).max().orElseThrow();
+    double clipsPerSecond = (events.size() - 1) / ((last - first) / 1e6);
+    log.info("Pipeline: {} events in {} s: {} clips/s", events.size(), fmt((last - first) / 1e6), fmt(clipsPerSecond));
+    logThreadTimeSplit(inference);
+    deleteFrames(broker);
+    return new PipelineRun(clipsPerSecond, cpu);
   }
 
-  /** Deletes every topic of the broker (a finished run's frames, events and the inference's changelogs). */
-  private static void deleteTopics(EmbeddedKafkaBroker broker) throws Exception {
+  /** Deletes the frames a finished run loaded (every clip has its event, so no state refers to them). */
+  private static void deleteFrames(EmbeddedKafkaBroker broker) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      Set<String> topics = admin.listTopics().names().get();
-      admin.deleteTopics(topics).all().get();
-      log.info("Deleted the run's {} topic(s)", topics.size());
-    }
-  }
-
-  /** The topics of one benchmark run: the inference's defaults, or numbered ones for runs that share a broker. */
-  record RunTopics(String frames, String events, String deadLetters) {
-    static final RunTopics DEFAULTS = new RunTopics("frames", "action-events", "frames-dlq");
-
-    static RunTopics numbered(int run) {
-      return new RunTopics("frames-" + run, "action-events-" + run, "frames-dlq-" + run);
+      Map<TopicPartition, OffsetSpec> partitions = new java.util.HashMap<>();
+      admin.describeTopics(List.of(FRAMES_TOPIC)).allTopicNames().get().get(FRAMES_TOPIC).partitions()
+          .forEach(p -> partitions.put(new TopicPartition(FRAMES_TOPIC, p.partition()), OffsetSpec.latest()));
+      Map<TopicPartition, RecordsToDelete> before = new java.util.HashMap<>();
+      admin.listOffsets(partitions).all().get().forEach((partition, end) -> before.put(partition, RecordsToDelete.beforeOffset(end.offset())));
+      admin.deleteRecords(before).all().get();
     }
   }
 
@@ -647,8 +644,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
         spread ? "start times spread over the clip period" : "all started together");
     List<IngestService> groups = new ArrayList<>();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-        InferenceService inference = InferenceService.start(config(broker, RunTopics.DEFAULTS, modelFile));
-        KafkaConsumer<String, byte[]> consumer = consumer(broker, RunTopics.DEFAULTS);
+        InferenceService inference = InferenceService.start(config(broker, modelFile));
+        KafkaConsumer<String, byte[]> consumer = consumer(broker);
         // the cameras stop before the inference and the broker
         AutoCloseable cameraGroups = () -> {
           for (IngestService group : groups) {
@@ -660,7 +657,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       for (int phase = 0; phase < phases; phase++) {
         int from = phase * cameras / phases;
         int to = (phase + 1) * cameras / phases;
-        groups.add(IngestService.start(IngestConfigReader.fromTree(ingest(broker, RunTopics.DEFAULTS, video, from, to, true))));
+        groups.add(IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, from, to, true))));
         Thread.sleep(period / phases);
       }
       long start = System.nanoTime();
@@ -702,21 +699,21 @@ public final class InferenceBenchmark implements Callable<Integer> {
     return streamThreads != null ? streamThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
-  private InferenceConfig config(EmbeddedKafkaBroker broker, RunTopics topics, Path modelFile) {
+  private InferenceConfig config(EmbeddedKafkaBroker broker, Path modelFile) {
     Map<String, String> kafka = new java.util.HashMap<>(kafkaProperties);
     kafka.put("bootstrap.servers", broker.bootstrapServers());
-    return InferenceConfig.builder(kafka).applicationId("bench-" + UUID.randomUUID()).framesTopic(topics.frames())
-        .eventsTopic(topics.events()).deadLetterTopic(topics.deadLetters()).releasesTopic(null).modelFile(modelFile)
+    return InferenceConfig.builder(kafka).applicationId("bench-" + UUID.randomUUID()).framesTopic(FRAMES_TOPIC)
+        .eventsTopic(EVENTS_TOPIC).releasesTopic(null).modelFile(modelFile)
         .provider(ExecutionProvider.parse(provider)).networkPriority(priority).maxBatch(maxBatch).streamThreads(threads()).topicPartitions(8).metricsPort(-1)
         .build().validate();
   }
 
   /** Ingest of cameras {@code cam-FROM} to {@code cam-(TO-1)}, all playing the video. */
-  private com.fasterxml.jackson.databind.node.ObjectNode ingest(EmbeddedKafkaBroker broker, RunTopics topics, Path video, int from,
-      int to, boolean realtime) {
+  private com.fasterxml.jackson.databind.node.ObjectNode ingest(EmbeddedKafkaBroker broker, Path video, int from, int to,
+      boolean realtime) {
     var tree = IngestConfigReader.emptyTree();
     tree.putObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
-    tree.put("topic", topics.frames());
+    tree.put("topic", FRAMES_TOPIC);
     tree.put("metricsPort", -1);
     tree.put("topicPartitions", 8);
     tree.putObject("defaults").put("fps", CAMERA_FPS).put("realtime", realtime).put("loop", realtime)
@@ -756,11 +753,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
         + format + ")";
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(EmbeddedKafkaBroker broker, RunTopics topics) {
+  private static KafkaConsumer<String, byte[]> consumer(EmbeddedKafkaBroker broker) {
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
         "group.id", "bench-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
         new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(topics.events()));
+    consumer.subscribe(List.of(EVENTS_TOPIC));
     return consumer;
   }
 
