@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,20 +37,19 @@ public final class PreparedFrames implements AutoCloseable {
    */
   public void arrived(String key, DecodedFrame decoded, ModelSpec spec) {
     try {
-      put(key, spec, decoded.frame(), prepared(decoded, spec));
+      put(key, spec, decoded.frame(), prepared(decoded.frame(), decoded.image(), spec));
     } catch (RuntimeException e) {
       log.warn("Frame {} of camera '{}' could not be prepared on arrival ({}); its clip will decode it again",
           decoded.frame().getSequenceNumber(), decoded.frame().getCameraId(), e.getMessage());
     }
   }
 
-  private FramePixels prepared(DecodedFrame decoded, ModelSpec spec) {
-    Frame frame = decoded.frame();
+  /** The frame's pixels for {@code spec}: a raw crop left in the frame, or prepared now (decoding it unless {@code image} is given). */
+  private FramePixels prepared(Frame frame, Mat image, ModelSpec spec) {
     if (ClipPreprocessor.croppableFromBytes(frame, spec)) {
       return new FramePixels.RawCrop(frame, spec);
     }
-    return new FramePixels.Prepared(decoded.image() != null ? preprocessor.prepare(decoded.image(), frame, spec)
-        : preprocessor.prepare(frame, spec));
+    return new FramePixels.Prepared(image != null ? preprocessor.prepare(image, frame, spec) : preprocessor.prepare(frame, spec));
   }
 
   /**
@@ -63,12 +63,7 @@ public final class PreparedFrames implements AutoCloseable {
     List<FramePixels> clip = new ArrayList<>(frames.size());
     for (int k = 0; k < frames.size(); k++) {
       FramePixels pixels = get(keys.get(k), spec);
-      Frame frame = frames.get(k);
-      if (pixels == null) {
-        pixels = ClipPreprocessor.croppableFromBytes(frame, spec) ? new FramePixels.RawCrop(frame, spec)
-            : new FramePixels.Prepared(preprocessor.prepare(frame, spec));
-      }
-      clip.add(pixels);
+      clip.add(pixels != null ? pixels : prepared(frames.get(k), null, spec));
     }
     return clip;
   }

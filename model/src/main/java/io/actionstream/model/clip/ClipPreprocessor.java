@@ -66,15 +66,28 @@ public final class ClipPreprocessor implements AutoCloseable {
    * where it is needed.
    */
   public static boolean croppableFromBytes(Frame frame, ModelSpec spec) {
-    int width = frame.getWidth();
-    int height = frame.getHeight();
-    if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_BGR24 || width < 1 || height < 1
-        || (long) width * height * 3 != frame.getImage().size()) {
-      return false;
+    return cropOrigin(frame, spec) != null;
+  }
+
+  /**
+   * Where the served crop of a frame {@linkplain #croppableFromBytes croppable from its bytes}
+   * starts in its image, in pixels; null when it is not croppable that way.
+   */
+  private static PixelRect cropOrigin(Frame frame, ModelSpec spec) {
+    if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_BGR24 || !holdsItsPixels(frame)) {
+      return null;
     }
-    PixelRect picture = pictureRegion(frame, width, height);
+    PixelRect picture = pictureRegion(frame, frame.getWidth(), frame.getHeight());
     Crop crop = crop(spec, picture.width(), picture.height());
-    return crop.width() == picture.width() && crop.height() == picture.height();
+    if (crop.width() != picture.width() || crop.height() != picture.height()) {
+      return null;
+    }
+    return new PixelRect(picture.x() + crop.x(), picture.y() + crop.y(), spec.width(), spec.height());
+  }
+
+  /** Whether a frame's bytes are exactly the BGR24 pixels of its declared size. */
+  private static boolean holdsItsPixels(Frame frame) {
+    return frame.getWidth() >= 1 && frame.getHeight() >= 1 && (long) frame.getWidth() * frame.getHeight() * 3 == frame.getImage().size();
   }
 
   /**
@@ -84,29 +97,25 @@ public final class ClipPreprocessor implements AutoCloseable {
    * @throws IllegalArgumentException when it is not
    */
   public static void cropInto(Frame frame, ModelSpec spec, ByteBuffer out, int offset) {
-    if (!croppableFromBytes(frame, spec)) {
+    PixelRect origin = cropOrigin(frame, spec);
+    if (origin == null) {
       throw new IllegalArgumentException("frame " + frame.getSequenceNumber() + " of camera '" + frame.getCameraId()
           + "' is not a BGR24 picture at the model's resize");
     }
-    int width = frame.getWidth();
-    PixelRect picture = pictureRegion(frame, width, frame.getHeight());
-    Crop crop = crop(spec, picture.width(), picture.height());
     ByteBuffer bytes = frame.getImage().asReadOnlyByteBuffer();
-    int rowBytes = spec.width() * 3;
-    for (int row = 0; row < spec.height(); row++) {
-      int from = ((picture.y() + crop.y() + row) * width + picture.x() + crop.x()) * 3;
+    int rowBytes = origin.width() * 3;
+    for (int row = 0; row < origin.height(); row++) {
+      int from = ((origin.y() + row) * frame.getWidth() + origin.x()) * 3;
       out.put(offset + row * rowBytes, bytes, from, rowBytes);
     }
   }
 
   /** A BGR24 frame's bytes in a picture of its declared size, or null when they do not make one. */
   private static Mat pixels(Frame frame) {
-    int width = frame.getWidth();
-    int height = frame.getHeight();
-    if (width < 1 || height < 1 || (long) width * height * 3 != frame.getImage().size()) {
+    if (!holdsItsPixels(frame)) {
       return null;
     }
-    Mat image = new Mat(height, width, CV_8UC3);
+    Mat image = new Mat(frame.getHeight(), frame.getWidth(), CV_8UC3);
     frame.getImage().copyTo(image.data().limit(frame.getImage().size()).asByteBuffer());
     return image;
   }
