@@ -119,6 +119,13 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
   String metricsPort;
 
   @Option(
+      names = "--stagger",
+      paramLabel = "DURATION",
+      description = "Spread the cameras' starts evenly over this time, so that their clips do not all end at the same "
+          + "instant, e.g. 2s (a clip of the shipped student); 0s: all start at once (default: 0s).")
+  String stagger;
+
+  @Option(
       names = "--duration",
       paramLabel = "DURATION",
       description = "Stop after this long, e.g. 30s or 2m (default: run until done or Ctrl-C).",
@@ -135,17 +142,18 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
 
   /** Configuration settings that flags of this command fill in, for error messages. */
   private static final Map<String, String> FLAG_FOR_SETTING =
-      Map.of(
-          "defaults.fps", "--fps",
-          "defaults.width", "--size",
-          "defaults.height", "--size",
-          "defaults.resize", "--resize",
-          "defaults.encoding", "--encoding",
-          "defaults.jpegQuality", "--jpeg-quality",
-          "defaults.decoderThreads", "--decoder-threads",
-          "topic", "--topic",
-          "metricsPort", "--metrics-port",
-          "kafka.bootstrap.servers", "--bootstrap-servers");
+      Map.ofEntries(
+          Map.entry("defaults.fps", "--fps"),
+          Map.entry("defaults.width", "--size"),
+          Map.entry("defaults.height", "--size"),
+          Map.entry("defaults.resize", "--resize"),
+          Map.entry("defaults.encoding", "--encoding"),
+          Map.entry("defaults.jpegQuality", "--jpeg-quality"),
+          Map.entry("defaults.decoderThreads", "--decoder-threads"),
+          Map.entry("topic", "--topic"),
+          Map.entry("metricsPort", "--metrics-port"),
+          Map.entry("stagger", "--stagger"),
+          Map.entry("kafka.bootstrap.servers", "--bootstrap-servers"));
 
   @Override
   public Integer call() throws Exception {
@@ -221,6 +229,9 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
     }
     if (metricsPort != null) {
       tree.put("metricsPort", metricsPort);
+    }
+    if (stagger != null) {
+      tree.put("stagger", stagger);
     }
     ObjectNode defaults = tree.withObjectProperty("defaults");
     if (fps != null) {

@@ -75,6 +75,11 @@ class CommandLineTest {
         run("ingest", "--camera", "door=/videos/door.mp4", "--fps", "-3", "--bootstrap-servers", "127.0.0.1:1");
     assertThat(result.code()).isEqualTo(ErrorReporter.CONFIG_ERROR);
     assertThat(result.err()).contains("configuration error: --fps: must be between 0.1 and 240, got -3");
+
+    Result stagger =
+        run("ingest", "--camera", "door=/videos/door.mp4", "--stagger", "2m", "--bootstrap-servers", "127.0.0.1:1");
+    assertThat(stagger.code()).isEqualTo(ErrorReporter.CONFIG_ERROR);
+    assertThat(stagger.err()).contains("configuration error: --stagger: must be between 0s and 1m, got 120000ms");
   }
 
   @Test

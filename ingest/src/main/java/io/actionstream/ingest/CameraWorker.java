@@ -48,6 +48,7 @@ final class CameraWorker implements Runnable {
   private volatile boolean stopping;
   private volatile boolean up;
   private Thread thread;
+  private Duration startDelay = Duration.ZERO;
 
   private FrameEncoder encoder;
   private Frame geometry;
@@ -110,7 +111,9 @@ final class CameraWorker implements Runnable {
     }
   }
 
-  void start() {
+  /** Starts publishing after {@code delay} (see the ingest's {@code stagger}). */
+  void start(Duration delay) {
+    startDelay = delay;
     thread = new Thread(this, "camera-" + config.id());
     thread.start();
   }
@@ -118,6 +121,9 @@ final class CameraWorker implements Runnable {
   @Override
   public void run() {
     try {
+      if (!awaitStart()) {
+        return;
+      }
       while (!stopping) {
         GrabbedImage image;
         long grabStart = System.nanoTime();
@@ -246,6 +252,31 @@ final class CameraWorker implements Runnable {
       }
     }
     return false;
+  }
+
+  /**
+   * Waits out the start delay. A file waits; a live camera keeps sending meanwhile, so its frames
+   * are read and left, and the first frame published is a fresh one rather than the oldest in a
+   * buffer. False when the worker was stopped meanwhile.
+   */
+  private boolean awaitStart() {
+    if (startDelay.isZero()) {
+      return true;
+    }
+    if (!config.uri().live()) {
+      return sleep(startDelay);
+    }
+    long due = System.nanoTime() + startDelay.toNanos();
+    while (!stopping && System.nanoTime() < due) {
+      try {
+        if (source.grab() == null) {
+          break; // the main loop handles the end of the stream
+        }
+      } catch (CameraException e) {
+        break; // and a failure, with its reconnects
+      }
+    }
+    return !stopping;
   }
 
   /** Sleeps until a file frame's time has come, like a camera would deliver it. */

@@ -88,13 +88,17 @@ public final class IngestService implements AutoCloseable {
       throw new UncheckedIOException(
           "metricsPort: cannot serve metrics: " + e.getMessage(), e);
     }
-    workers.forEach(CameraWorker::start);
+    // camera i of n starts i/n of the stagger after the first
+    for (int i = 0; i < workers.size(); i++) {
+      workers.get(i).start(config.stagger().multipliedBy(i).dividedBy(workers.size()));
+    }
     IngestService service = new IngestService(List.copyOf(workers), publisher, registry, server);
     log.info(
-        "Ingesting {} camera(s) into topic '{}' at {}{}",
+        "Ingesting {} camera(s) into topic '{}' at {}{}{}",
         workers.size(),
         config.topic(),
         config.bootstrapServers(),
+        config.stagger().isZero() ? "" : ", their starts spread over " + config.stagger().toMillis() + " ms",
         server != null ? "; metrics at http://localhost:" + server.port() + "/metrics, probes at " + OpsServer.LIVE + " and "
             + OpsServer.READY : "");
     return service;

@@ -202,6 +202,37 @@ class IngestServiceTest {
   }
 
   @Test
+  void aStaggerSpreadsTheCamerasFirstFramesEvenlyOverIt() throws Exception {
+    Path video = PatternVideo.write(dir.resolve("stagger.mkv"), "matroska", 8, 96, 96, 8);
+    IngestConfig config =
+        config(
+            """
+            topic: staggered
+            stagger: 1200ms
+            defaults: {fps: 8, width: 64, height: 64, realtime: true}
+            cameras:
+              - {id: cam-0, uri: '%1$s'}
+              - {id: cam-1, uri: '%1$s'}
+              - {id: cam-2, uri: '%1$s'}
+              - {id: cam-3, uri: '%1$s'}
+            """
+                .formatted(video));
+
+    runToEnd(config);
+    List<KeyedFrame> frames = FrameTopicReader.read(broker.bootstrapServers(), "staggered", 32);
+
+    Map<String, Long> firstCapture =
+        frames.stream().filter(f -> f.frame().getSequenceNumber() == 0)
+            .collect(Collectors.toMap(KeyedFrame::key, f -> f.frame().getCaptureTimeUs()));
+    assertThat(firstCapture).containsOnlyKeys("cam-0", "cam-1", "cam-2", "cam-3");
+    // camera i of 4 starts i/4 of 1200 ms after the first: 300 ms apart
+    for (int i = 1; i < 4; i++) {
+      long apartMs = (firstCapture.get("cam-" + i) - firstCapture.get("cam-" + (i - 1))) / 1000;
+      assertThat(apartMs).as("cam-%d after cam-%d", i, i - 1).isBetween(250L, 450L);
+    }
+  }
+
+  @Test
   void aMissingFileFailsAtStartNamingTheCameraAndThePath() {
     Path missing = dir.resolve("no-such-video.mp4");
     IngestConfig config =

@@ -1,5 +1,6 @@
 package io.actionstream.ingest.config;
 
+import java.time.Duration;
 import io.actionstream.ops.PortRange;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.Map;
  *     topic creation to the broker
  * @param metricsPorts port of the operations endpoint (metrics and health probes): one port, a range
  *     to take the first free port from, any free port (0) or none (-1)
+ * @param stagger the cameras' starts are spread evenly over this time (zero: all start at once), so
+ *     that their clips do not all end at the same instant
  * @param cameras the cameras, in configuration order, with unique ids
  */
 public record IngestConfig(
@@ -23,6 +26,7 @@ public record IngestConfig(
     String topic,
     int topicPartitions,
     PortRange metricsPorts,
+    Duration stagger,
     List<CameraConfig> cameras) {
 
   public IngestConfig {

@@ -48,6 +48,9 @@ import java.util.regex.Pattern;
  * topicPartitions: 4          # used only when the topic has to be created; 0: broker decides
  * metricsPort: 9401           # metrics and probes; a range such as 9401-9408 takes the first free
  *                             # port (several instances on one host); 0: any free port, -1: none
+ * stagger: 0s                 # spread the cameras' starts evenly over this time, so that their
+ *                             # clips do not all end at the same instant (a clip's length, e.g. 2s
+ *                             # for 16 frames at 8 fps, spreads them fully); 0s: all start at once
  * defaults:                   # camera settings that apply to every camera
  *   fps: 8
  *   width: 128                # the shipped student's geometry: its resize's short side, square
@@ -72,6 +75,9 @@ public final class IngestConfigReader {
   public static final String DEFAULT_TOPIC = "frames";
   public static final int DEFAULT_TOPIC_PARTITIONS = 4;
   public static final int DEFAULT_METRICS_PORT = 9401;
+
+  /** A longer stagger would only hold cameras back: clips are seconds long. */
+  private static final Duration MAX_STAGGER = Duration.ofMinutes(1);
 
   private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
@@ -126,6 +132,10 @@ public final class IngestConfigReader {
     }
     int partitions = range("topicPartitions", file.topicPartitions(), DEFAULT_TOPIC_PARTITIONS, 0, 10_000);
     PortRange metricsPorts = metricsPorts(file.metricsPort());
+    Duration stagger = file.stagger() != null ? file.stagger() : Duration.ZERO;
+    if (stagger.isNegative() || stagger.compareTo(MAX_STAGGER) > 0) {
+      throw new ConfigException("stagger", "must be between 0s and " + MAX_STAGGER.toMinutes() + "m, got " + stagger.toMillis() + "ms");
+    }
 
     CameraFields defaults = file.defaults();
     if (defaults != null && (defaults.id() != null || defaults.uri() != null)) {
@@ -149,32 +159,39 @@ public final class IngestConfigReader {
       cameras.add(config);
     }
     checkRawFramesFit(kafka, cameras);
-    return new IngestConfig(kafka, topic, partitions, metricsPorts, cameras);
+    return new IngestConfig(kafka, topic, partitions, metricsPorts, stagger, cameras);
   }
 
-  /** Room in a produce request for the frame's other fields, the record and its batch. */
+  /** Room in a record batch for the frame's other fields, the record and the batch's header. */
   private static final long RECORD_OVERHEAD_BYTES = 4096;
 
+  /** The broker's default largest record batch ({@code message.max.bytes}), which one frame has to fit in. */
+  private static final long BROKER_DEFAULT_MESSAGE_BYTES = 1_048_576;
+
   /**
-   * A raw frame is width x height x 3 bytes in one record, which the producer refuses above its
-   * {@code max.request.size}: refused here, at start-up, rather than as every frame failing to send.
+   * A raw frame is width x height x 3 bytes in one record, which the broker refuses above its
+   * {@code message.max.bytes} (1 MiB unless raised): refused here, at start-up, rather than as
+   * every frame failing to send. Where the user set {@code kafka.max.request.size} (having raised
+   * the broker's limit, or lowered their own), that is the limit instead.
    */
   private static void checkRawFramesFit(Map<String, String> kafka, List<CameraConfig> cameras) {
     String configured = kafka.get("max.request.size");
-    long maxRequest;
+    long limit;
     try {
-      maxRequest = configured != null ? Long.parseLong(configured.trim()) : 1_048_576;
+      limit = configured != null ? Long.parseLong(configured.trim()) : BROKER_DEFAULT_MESSAGE_BYTES;
     } catch (NumberFormatException e) {
       throw new ConfigException("kafka.max.request.size", "'" + configured + "' is not a number of bytes");
     }
+    String against = configured != null ? String.format(Locale.ROOT, "the Kafka producer's max.request.size (%d KiB)", limit / 1024)
+        : "a Kafka broker's default message.max.bytes (1024 KiB)";
     for (int i = 0; i < cameras.size(); i++) {
       CameraSettings settings = cameras.get(i).settings();
       long frameBytes = 3L * settings.width() * settings.height();
-      if (settings.encoding() == ImageFormat.RAW && frameBytes + RECORD_OVERHEAD_BYTES > maxRequest) {
+      if (settings.encoding() == ImageFormat.RAW && frameBytes + RECORD_OVERHEAD_BYTES > limit) {
         throw new ConfigException("cameras[" + i + "].encoding", String.format(Locale.ROOT,
-            "raw %dx%d frames are %d KiB a record, more than the Kafka producer's max.request.size (%d KiB) allows; use jpeg, a "
-                + "smaller frame size, or raise kafka.max.request.size (and the broker's message.max.bytes)",
-            settings.width(), settings.height(), frameBytes / 1024, maxRequest / 1024));
+            "raw %dx%d frames are %d KiB a record, more than %s allows; use jpeg, a smaller frame size, or raise the "
+                + "broker's message.max.bytes and set kafka.max.request.size to match",
+            settings.width(), settings.height(), frameBytes / 1024, against));
       }
     }
   }

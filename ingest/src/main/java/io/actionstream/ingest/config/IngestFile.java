@@ -16,6 +16,7 @@ record IngestFile(
     String topic,
     Integer topicPartitions,
     String metricsPort,
+    @JsonProperty("stagger") @JsonDeserialize(using = DurationDeserializer.class) Duration stagger,
     CameraFields defaults,
     List<CameraFields> cameras) {
 

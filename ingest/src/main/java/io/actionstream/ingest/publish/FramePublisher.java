@@ -116,7 +116,14 @@ public final class FramePublisher implements AutoCloseable {
         // JPEG does not compress further; batching a few milliseconds saves requests.
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "none",
         ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+        // With one request in flight, a producer moves at most one batch per partition per round
+        // trip. Raw frames are 48 KiB at 128x128: in 256 KiB batches and Kafka's default 1 MiB
+        // requests, about 21 of them, fewer than 120 cameras make while a round trip lasts on a
+        // busy machine, and the frames waited seconds in the producer (README, round 16). 512 KiB
+        // batches stay under a broker's default 1 MiB message size; the request may carry one
+        // for each partition.
+        ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024,
         ProducerConfig.CLIENT_ID_CONFIG, "actionstream-ingest");
   }
 

@@ -29,6 +29,7 @@ class IngestConfigReaderTest {
             topic: camera-frames
             topicPartitions: 12
             metricsPort: 9500
+            stagger: 2s
             defaults:
               fps: 5
               width: 320
@@ -56,6 +57,7 @@ class IngestConfigReaderTest {
     assertThat(config.topic()).isEqualTo("camera-frames");
     assertThat(config.topicPartitions()).isEqualTo(12);
     assertThat(config.metricsPorts()).isEqualTo(io.actionstream.ops.PortRange.of(9500));
+    assertThat(config.stagger()).isEqualTo(Duration.ofSeconds(2));
 
     CameraSettings lobby = config.cameras().get(0).settings();
     assertThat(config.cameras().get(0).uri().kind()).isEqualTo(CameraUri.Kind.STREAM);
@@ -82,8 +84,9 @@ class IngestConfigReaderTest {
 
   @Test
   void builtInDefaultsSuitTheShippedModel() throws Exception {
-    CameraSettings camera =
-        read("kafka: {bootstrap.servers: 'k:9092'}\ncameras: [{id: a, uri: /v.mp4}]").cameras().get(0).settings();
+    IngestConfig config = read("kafka: {bootstrap.servers: 'k:9092'}\ncameras: [{id: a, uri: /v.mp4}]");
+    CameraSettings camera = config.cameras().get(0).settings();
+    assertThat(config.stagger()).as("cameras start together unless told").isZero();
 
     assertThat(camera.fps()).isEqualTo(8);
     // the shipped student's geometry: it scales the short side to 128 and takes the centre
@@ -139,7 +142,10 @@ class IngestConfigReaderTest {
           typo in reconnect         | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, reconnect: {initial: 1s}}] | cameras[0].reconnect.initial: unknown setting; known settings here are [initialBackoff, maxBackoff]
           kafka value not a scalar  | kafka: {bootstrap.servers: k, ssl: {x: 1}}\\ncameras: [{id: a, uri: /v}] | kafka.ssl: expected a single value
           zero backoff              | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, reconnect: {initialBackoff: 0s}}] | cameras[0].reconnect.initialBackoff: must be longer than zero
-          raw frames too big        | kafka: {bootstrap.servers: k}\\ndefaults: {encoding: raw}\\ncameras: [{id: a, uri: /v}, {id: b, uri: /w, width: 1280, height: 720}] | cameras[1].encoding: raw 1280x720 frames are 2700 KiB a record, more than the Kafka producer's max.request.size (1024 KiB)
+          negative stagger          | kafka: {bootstrap.servers: k}\\nstagger: PT-1S\\ncameras: [{id: a, uri: /v}] | stagger: must be between 0s and 1m, got -1000ms
+          stagger too long          | kafka: {bootstrap.servers: k}\\nstagger: 2m\\ncameras: [{id: a, uri: /v}] | stagger: must be between 0s and 1m
+          stagger not a duration    | kafka: {bootstrap.servers: k}\\nstagger: soon\\ncameras: [{id: a, uri: /v}] | stagger: expected a duration
+          raw frames too big        | kafka: {bootstrap.servers: k}\\ndefaults: {encoding: raw}\\ncameras: [{id: a, uri: /v}, {id: b, uri: /w, width: 1280, height: 720}] | cameras[1].encoding: raw 1280x720 frames are 2700 KiB a record, more than a Kafka broker's default message.max.bytes (1024 KiB)
           raw, smaller request      | kafka: {bootstrap.servers: k, max.request.size: 900000}\\ndefaults: {encoding: raw, width: 640, height: 480}\\ncameras: [{id: a, uri: /v}] | cameras[0].encoding: raw 640x480 frames are 900 KiB a record, more than the Kafka producer's max.request.size (878 KiB)
           """)
   void rejectsABadSettingNamingIt(String problem, String yaml, String message) {
