@@ -144,6 +144,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
           + "for comparing settings at one load (default: search).")
   Integer fixedCameras;
 
+  @Option(names = "--spread-groups", paramLabel = "N", defaultValue = "0",
+      description = "How the cameras' start times are spread in the runs of (3) and the steady run of (4): 0, each camera "
+          + "its own, evenly over a clip's period (the ingest's stagger, as independent cameras are); N, in N groups of "
+          + "cameras started together, one group every period/N, as this benchmark did before round 16 (default: "
+          + "${DEFAULT-VALUE}).")
+  int spreadGroups;
+
   @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
       description = "Extra Kafka Streams / client property for the inference, e.g. commit.interval.ms=200; repeatable.")
   Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
@@ -180,6 +187,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (spreadGroups < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--spread-groups must be 0 or more, got " + spreadGroups);
+    }
     if (fixedCameras != null && fixedCameras < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cameras must be at least 1, got " + fixedCameras);
     }
@@ -331,10 +341,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
     int tried = found.cameras();
     boolean sustained = found.sustained();
     report.add("");
-    report.add(String.format(Locale.ROOT, "Real-time cameras (%.0f fps, one clip every %.0f s, start times spread, ingest in the same "
+    report.add(String.format(Locale.ROOT, "Real-time cameras (%.0f fps, one clip every %.0f s, %s, ingest in the same "
         + "process at %s with %s decoder thread(s) per camera) sustained without growing lag: %d%s (capture-to-event p50 %.0f ms "
         + "in the first third of the run, %.0f ms in the last; %.0f%% of the expected events).",
-        CAMERA_FPS, CLIP_FRAMES / CAMERA_FPS, framesText(), decoderThreads == 0 ? "FFmpeg's automatic count of" : decoderThreads,
+        CAMERA_FPS, CLIP_FRAMES / CAMERA_FPS, spreadText(), framesText(), decoderThreads == 0 ? "FFmpeg's automatic count of" : decoderThreads,
         sustained ? tried : 0, found.fewestFailed() > 0 ? ", " + found.fewestFailed() + " did not" : "", full.firstThirdMedian(), full.lastThirdMedian(),
         100 * full.eventShare()));
     report.add("");
@@ -354,7 +364,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       report.add(String.format(Locale.ROOT, "- %s: %d events, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms (received by a read_committed "
           + "consumer, after the exactly-once commit: p50 %.0f ms, p99 %.0f ms); the network's batches took %.1f ms "
           + "of wall time per clip (%.1f clips to a clip's batch on average) and ONNX Runtime %.1f ms of CPU.",
-          r == spread ? "start times spread over the 2 s clip period" : "all started together (every clip ends at the same instant)",
+          r == spread ? spreadText() : "all started together (every clip ends at the same instant)",
           r.events(), r.percentile(50), r.percentile(95), r.percentile(99), r.receivedPercentile(50), r.receivedPercentile(99),
           r.network().wallMsPerClip(), r.network().meanBatch(), r.onnxMsPerClip()));
       report.add("  Where capture-to-event went, p50 / p99 of each part: " + r.split().describe() + ".");
@@ -490,7 +500,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
   private PipelineRun pipelineThroughput(EmbeddedKafkaBroker broker, InferenceService inference, KafkaConsumer<String, byte[]> consumer,
       Path video) throws Exception {
     inference.pause();
-    try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, 0, pipelineCameras, false)))) {
+    try (IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, 0, pipelineCameras, false, Duration.ZERO)))) {
       ingest.awaitCompletion(Duration.ofMinutes(10));
     }
     int expected = pipelineCameras * clipsPerCamera;
@@ -636,29 +646,28 @@ public final class InferenceBenchmark implements Callable<Integer> {
   /** The start of a real-time run that is not measured: the first clip of a camera is complete after 2 s. */
   private static final long WARM_UP_NANOS = 5_000_000_000L;
 
-  /** Phases of camera start times, when spread: cameras start in this many groups over one clip period. */
-  private static final int PHASES = 8;
-
   private RealTimeRun realTime(Path modelFile, Path video, int cameras, boolean spread) throws Exception {
     log.info("Running {} real-time camera(s) for {} s, {}", cameras, run.toSeconds(),
-        spread ? "start times spread over the clip period" : "all started together");
-    List<IngestService> groups = new ArrayList<>();
+        spread ? spreadText() : "all started together");
+    List<IngestService> ingests = new ArrayList<>();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         InferenceService inference = InferenceService.start(config(broker, modelFile));
         KafkaConsumer<String, byte[]> consumer = consumer(broker);
         // the cameras stop before the inference and the broker
         AutoCloseable cameraGroups = () -> {
-          for (IngestService group : groups) {
-            group.close();
+          for (IngestService ingest : ingests) {
+            ingest.close();
           }
         }) {
-      int phases = spread ? Math.min(PHASES, cameras) : 1;
       long period = (long) (1000 * CLIP_FRAMES / CAMERA_FPS);
-      for (int phase = 0; phase < phases; phase++) {
-        int from = phase * cameras / phases;
-        int to = (phase + 1) * cameras / phases;
-        groups.add(IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, from, to, true))));
-        Thread.sleep(period / phases);
+      // one ingest for all cameras, each starting at its own time; or groups of cameras in phase
+      int groups = spread && spreadGroups > 0 ? Math.min(spreadGroups, cameras) : 1;
+      Duration stagger = spread && spreadGroups == 0 ? Duration.ofMillis(period) : Duration.ZERO;
+      for (int group = 0; group < groups; group++) {
+        int from = group * cameras / groups;
+        int to = (group + 1) * cameras / groups;
+        ingests.add(IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, from, to, true, stagger))));
+        Thread.sleep(period / groups);
       }
       long start = System.nanoTime();
       List<double[]> samples = new ArrayList<>(); // {seconds since start, capture-to-event ms, capture-to-receipt ms}
@@ -710,12 +719,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
 
   /** Ingest of cameras {@code cam-FROM} to {@code cam-(TO-1)}, all playing the video. */
   private com.fasterxml.jackson.databind.node.ObjectNode ingest(EmbeddedKafkaBroker broker, Path video, int from, int to,
-      boolean realtime) {
+      boolean realtime, Duration stagger) {
     var tree = IngestConfigReader.emptyTree();
     tree.putObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
     tree.put("topic", FRAMES_TOPIC);
     tree.put("metricsPort", -1);
     tree.put("topicPartitions", 8);
+    tree.put("stagger", stagger.toMillis() + "ms");
     tree.putObject("defaults").put("fps", CAMERA_FPS).put("realtime", realtime).put("loop", realtime)
         .put("width", cameraFrames.getWidth()).put("height", cameraFrames.getHeight())
         .put("resize", ResizeMode.of(cameraFrames.getResizeMode()).configName())
@@ -725,6 +735,12 @@ public final class InferenceBenchmark implements Callable<Integer> {
       list.addObject().put("id", "cam-" + i).put("uri", video.toAbsolutePath().toString());
     }
     return tree;
+  }
+
+  /** How the spread runs start their cameras, as the report says it. */
+  private String spreadText() {
+    return spreadGroups > 0 ? "start times spread over the 2 s clip period in " + spreadGroups + " groups started together"
+        : "start times spread over the 2 s clip period, each camera's its own";
   }
 
   /** The model's frame encoding with the size and image format this run asks for instead. */
