@@ -368,6 +368,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
           r.events(), r.percentile(50), r.percentile(95), r.percentile(99), r.receivedPercentile(50), r.receivedPercentile(99),
           r.network().wallMsPerClip(), r.network().meanBatch(), r.onnxMsPerClip()));
       report.add("  Where capture-to-event went, p50 / p99 of each part: " + r.split().describe() + ".");
+      report.add("  p99 of each " + (int) LATENCY_WINDOW_S + " s of the run: " + r.windowP99s().stream()
+          .map(v -> Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v)).collect(java.util.stream.Collectors.joining(", "))
+          + " ms; in the measured time, " + r.gc().describe() + ".");
     }
     int cores = Runtime.getRuntime().availableProcessors();
     double pipelineMsPerClip = 1000 * onnxCores / pipeline;
@@ -606,7 +609,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
    * up, and where the process's CPU went after the warm-up.
    */
   record RealTimeRun(Histogram latencies, Histogram received, double firstThirdMedian, double lastThirdMedian, double eventShare,
-      CpuUse cpu, NetworkTime network, LatencySplit split) {
+      CpuUse cpu, NetworkTime network, LatencySplit split, List<Double> windowP99s, GcPauses.Summary gc) {
     /** The {@code p}th percentile of capture-to-event, in milliseconds. */
     double percentile(double p) {
       return MillisHistogram.percentile(latencies, p);
@@ -643,6 +646,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
   /** Side of the square matrices of the GEMM peak probe (17 GFLOP a run). */
   private static final int GEMM_SIZE = 2048;
 
+  /** Length of the windows whose p99 a latency run reports, to tell a steady tail from one stall. */
+  private static final double LATENCY_WINDOW_S = 5;
+
   /** The start of a real-time run that is not measured: the first clip of a camera is complete after 2 s. */
   private static final long WARM_UP_NANOS = 5_000_000_000L;
 
@@ -650,7 +656,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
     log.info("Running {} real-time camera(s) for {} s, {}", cameras, run.toSeconds(),
         spread ? spreadText() : "all started together");
     List<IngestService> ingests = new ArrayList<>();
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+    try (GcPauses gcPauses = GcPauses.watch();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         InferenceService inference = InferenceService.start(config(broker, modelFile));
         KafkaConsumer<String, byte[]> consumer = consumer(broker);
         // the cameras stop before the inference and the broker
@@ -699,8 +706,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
       double expected = cameras * (seconds - warmUp) * CAMERA_FPS / CLIP_FRAMES;
       CpuUse end = CpuUse.now();
       CpuUse cpu = end.since(afterWarmUp != null ? afterWarmUp : end);
+      List<Double> windowP99s = new ArrayList<>();
+      for (double from = warmUp; from + LATENCY_WINDOW_S <= seconds + 1e-9; from += LATENCY_WINDOW_S) {
+        double lo = from;
+        windowP99s.add(MillisHistogram.percentile(histogram(samples, 1, s -> s[0] > lo && s[0] <= lo + LATENCY_WINDOW_S), 99));
+      }
       return new RealTimeRun(latencies, received, median(firstThird), median(lastThird), latencies.getTotalCount() / expected, cpu,
-          NetworkTime.of(timings), LatencySplit.of(timings));
+          NetworkTime.of(timings), LatencySplit.of(timings), windowP99s, gcPauses.since(start + WARM_UP_NANOS));
     }
   }
 
