@@ -183,7 +183,7 @@ public final class IngestConfigReader {
       throw new ConfigException("kafka.max.request.size", "'" + configured + "' is not a number of bytes");
     }
     String against = configured != null ? String.format(Locale.ROOT, "the Kafka producer's max.request.size (%d KiB)", limit / 1024)
-        : "a Kafka broker's default message.max.bytes (1024 KiB)";
+        : String.format(Locale.ROOT, "a Kafka broker's default message.max.bytes (%d KiB)", BROKER_DEFAULT_MESSAGE_BYTES / 1024);
     for (int i = 0; i < cameras.size(); i++) {
       CameraSettings settings = cameras.get(i).settings();
       long frameBytes = 3L * settings.width() * settings.height();
