@@ -207,6 +207,13 @@ class CommandLineTest {
   }
 
   @Test
+  void benchRefusesALatencyBoundOfZeroNamingTheFlag() {
+    Result result = run("bench", "inference", "--held-p99", "0s");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("--held-p99: the p99 bound must be positive");
+  }
+
+  @Test
   void benchRefusesAWarmUpLimitBelowItsMinimumBeforeMeasuring() {
     Result result = run("bench", "inference", "--warmup-runs", "6", "--max-warmup-runs", "3");
     assertThat(result.code()).isEqualTo(2);

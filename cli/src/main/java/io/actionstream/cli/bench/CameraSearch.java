@@ -51,7 +51,7 @@ final class CameraSearch {
         log.info("{} real-time cameras: sustained", cameras);
         break;
       }
-      log.info("{} real-time cameras: lag grows; trying fewer", cameras);
+      log.info("{} real-time cameras: not held; trying fewer", cameras);
       failed = cameras;
       cameras = (int) Math.floor(cameras * 0.8);
     }
@@ -66,7 +66,7 @@ final class CameraSearch {
         tried = between;
         run = candidate;
       } else {
-        log.info("{} real-time cameras: lag grows", between);
+        log.info("{} real-time cameras: not held", between);
         failed = between;
       }
     }
