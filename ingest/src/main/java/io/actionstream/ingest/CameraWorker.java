@@ -59,6 +59,8 @@ final class CameraWorker implements Runnable {
   private long pacingOriginNanos;
   private long pacingOriginMediaUs;
   private boolean pacingStarted;
+  /** When the frame being published was due by the file's clock (System.nanoTime), or -1 for a camera's own pace. */
+  private long playbackDueNanos = -1;
 
   CameraWorker(
       CameraConfig config, CameraSource source, FramePublisher publisher, CameraMetrics metrics) {
@@ -162,7 +164,12 @@ final class CameraWorker implements Runnable {
   }
 
   private void publish(GrabbedImage image) {
+    // a file played in real time was captured when its frame was due, as a camera's would be: a
+    // thread that woke late (a busy machine) delays the frame, and the delay is the frame's
     long captureUs = CaptureClock.nowMicros();
+    if (playbackDueNanos >= 0) {
+      captureUs -= Math.max(0, System.nanoTime() - playbackDueNanos) / 1_000;
+    }
     byte[] encoded;
     long encodeStart = System.nanoTime();
     try {
@@ -286,9 +293,11 @@ final class CameraWorker implements Runnable {
       pacingStarted = true;
       pacingOriginNanos = now;
       pacingOriginMediaUs = mediaTimeUs;
+      playbackDueNanos = now;
       return true;
     }
     long due = pacingOriginNanos + (mediaTimeUs - pacingOriginMediaUs) * 1_000;
+    playbackDueNanos = due;
     return due <= now || sleep(Duration.ofNanos(due - now));
   }
 

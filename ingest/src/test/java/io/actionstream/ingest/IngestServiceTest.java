@@ -233,6 +233,66 @@ class IngestServiceTest {
   }
 
   @Test
+  void aFilePlayedInRealTimeIsStampedWhenEachFrameWasDueEvenWhenItsThreadIsLate() throws Exception {
+    Path video = PatternVideo.write(dir.resolve("late.mkv"), "matroska", 8, 96, 96, 8);
+    IngestConfig config =
+        config(
+            """
+            topic: late
+            defaults: {fps: 8, width: 64, height: 64, realtime: true}
+            cameras:
+              - {id: cam-0, uri: '%s'}
+            """
+                .formatted(video));
+    // the fourth frame takes 400 ms to grab, as on a machine too busy to run the camera's thread:
+    // it is published about 275 ms after it was due, and the frames after it catch up at once
+    java.util.concurrent.atomic.AtomicInteger grabs = new java.util.concurrent.atomic.AtomicInteger();
+    try (IngestService service =
+        IngestService.start(config, camera -> new SlowGrab(new io.actionstream.ingest.camera.FfmpegCameraSource(camera.id(),
+            camera.uri(), camera.settings().options(), 1), () -> grabs.incrementAndGet() == 4 ? 400 : 0))) {
+      assertThat(service.awaitCompletion(Duration.ofSeconds(60))).isTrue();
+    }
+    List<KeyedFrame> frames = FrameTopicReader.read(broker.bootstrapServers(), "late", 8);
+
+    long first = frames.get(0).frame().getCaptureTimeUs();
+    for (KeyedFrame f : frames) {
+      long offsetMs = (f.frame().getCaptureTimeUs() - first) / 1000;
+      assertThat(offsetMs).as("frame %d captured on the 8 fps grid", f.frame().getSequenceNumber())
+          .isBetween(125 * f.frame().getSequenceNumber() - 5, 125 * f.frame().getSequenceNumber() + 5);
+    }
+  }
+
+  /** A camera source whose grabs take as long extra as {@code delayMs} says, one grab at a time. */
+  private record SlowGrab(io.actionstream.ingest.camera.CameraSource source, java.util.function.IntSupplier delayMs)
+      implements io.actionstream.ingest.camera.CameraSource {
+    @Override
+    public io.actionstream.ingest.camera.SourceFormat open() throws CameraException {
+      return source.open();
+    }
+
+    @Override
+    public void scaleTo(int width, int height) {
+      source.scaleTo(width, height);
+    }
+
+    @Override
+    public io.actionstream.ingest.camera.GrabbedImage grab() throws CameraException {
+      io.actionstream.ingest.camera.GrabbedImage image = source.grab();
+      try {
+        Thread.sleep(delayMs.getAsInt());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return image;
+    }
+
+    @Override
+    public void close() {
+      source.close();
+    }
+  }
+
+  @Test
   void aMissingFileFailsAtStartNamingTheCameraAndThePath() {
     Path missing = dir.resolve("no-such-video.mp4");
     IngestConfig config =
