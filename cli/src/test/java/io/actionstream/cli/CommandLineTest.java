@@ -207,6 +207,13 @@ class CommandLineTest {
   }
 
   @Test
+  void benchRefusesABrokerRetentionTooShortForItsSegments() {
+    Result result = run("bench", "inference", "--broker-retention", "2s");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("--broker-retention must be 0 (Kafka's defaults) or at least 3s, got 2000 ms");
+  }
+
+  @Test
   void benchRefusesALatencyBoundOfZeroNamingTheFlag() {
     Result result = run("bench", "inference", "--held-p99", "0s");
     assertThat(result.code()).isEqualTo(2);
