@@ -65,8 +65,9 @@ final class InferCommand implements Callable<Integer> {
   String provider;
 
   @Option(names = "--network-priority", defaultValue = "nice", description = "How ONNX Runtime's threads are scheduled "
-      + "against the rest of the process where it may raise priorities (root or CAP_SYS_NICE): nice (-15), realtime (SCHED_RR; "
-      + "nice -15 where refused) or normal (the process's) (default: ${DEFAULT-VALUE}).")
+      + "against the rest of the process where it may raise priorities (root or CAP_SYS_NICE): nice (-20), realtime (SCHED_RR; "
+      + "nice -20 where refused) or normal (the process's); with nice and realtime the stream threads, which feed it, run at "
+      + "nice -10 (default: ${DEFAULT-VALUE}).")
   String networkPriority;
 
   @Option(names = "--max-batch", defaultValue = "8", description = "Most clips per network run (default: ${DEFAULT-VALUE}); on a CPU with 2 or more cores a run takes "

@@ -113,6 +113,9 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   @Override
   public void init(ProcessorContext<String, Message> context) {
     this.context = context;
+    // this stream thread feeds the network and turns its answers into events: ahead of the ingest
+    // and the broker, behind the network (a task may move to another thread, which then gets it)
+    models.current().priority().applyToFeederThread();
     this.states = context.getStateStore(InferenceTopology.STATE_STORE);
     this.legacyOffsets = context.getStateStore(InferenceTopology.LEGACY_OFFSET_STORE);
     context.schedule(punctuation, PunctuationType.WALL_CLOCK_TIME, now -> drain());

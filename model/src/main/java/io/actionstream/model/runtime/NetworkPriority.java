@@ -28,6 +28,15 @@ import java.util.OptionalInt;
  * 1.38x to 1.26x its CPU time once the workers ran at nice -15 too, README round 14); only a
  * process that may (root, or CAP_SYS_NICE) gets it, elsewhere the threads keep the process's
  * priority, and the model's load log says so.
+ *
+ * <p>Since round 17 {@code nice} is nice {@value #NICE_VALUE}, three times the weight of -15: a
+ * hundred camera threads in the same process waking together at every frame of a synchronized
+ * burst stretched the network's batches to 1.25-1.33x their CPU time at -15, and to 1.17-1.21x at
+ * -20. And the stream threads, which hand the network its clips and turn its answers into events,
+ * run between it and the rest ({@link #applyToFeederThread}, nice {@value #FEEDER_NICE}): at the
+ * process's priority they queue behind the ingest and the broker at both ends of a burst. Whether
+ * the pair lowers the burst's p99 is not shown beyond the runs' spread (1.31-1.61x its own compute
+ * floor against 1.45-1.71x; README, speed targets round 17).
  */
 public enum NetworkPriority {
   /** The process's own priority: nothing is changed. */
@@ -38,7 +47,10 @@ public enum NetworkPriority {
   REALTIME;
 
   /** The nice value asked for (the process's threads run at 0). */
-  static final int NICE_VALUE = -15;
+  static final int NICE_VALUE = -20;
+
+  /** The nice value of the network's feeders, the stream threads: behind the network, ahead of the ingest and the broker. */
+  static final int FEEDER_NICE = -10;
 
   /** {@code SCHED_RR} and the priority asked for within it (1 to 99; any real-time thread runs before every normal one). */
   private static final int SCHED_RR = 2;
@@ -80,19 +92,36 @@ public enum NetworkPriority {
     if (this == NORMAL) {
       return;
     }
+    renice(this == REALTIME, NICE_VALUE);
+  }
+
+  /**
+   * Applies the priority of the network's feeders to the calling thread: nice {@value
+   * #FEEDER_NICE} with {@code nice} and {@code realtime} (a real-time feeder would take the cores
+   * from the network it feeds), nothing with {@code normal}; where the process may not, the thread
+   * stays as it was.
+   */
+  public void applyToFeederThread() {
+    if (this != NORMAL) {
+      renice(false, FEEDER_NICE);
+    }
+  }
+
+  /** Makes the calling thread real-time where asked and allowed, else sets its nice value (where allowed). */
+  private static void renice(boolean realtime, int nice) {
     OptionalInt tid = currentThreadId();
     if (tid.isEmpty()) {
       return;
     }
     try {
       C c = Native.load("c", C.class);
-      if (this == REALTIME && c.sched_setscheduler(0, SCHED_RR, new int[] {REALTIME_PRIORITY}) == 0) {
+      if (realtime && c.sched_setscheduler(0, SCHED_RR, new int[] {REALTIME_PRIORITY}) == 0) {
         return;
       }
-      c.setpriority(PRIO_PROCESS, tid.getAsInt(), NICE_VALUE);
+      c.setpriority(PRIO_PROCESS, tid.getAsInt(), nice);
     } catch (LinkageError | RuntimeException e) {
       // JNA's native part cannot be unpacked or loaded (a read-only temporary folder, another
-      // platform): the network still runs, at the process's priority, which the load log tells
+      // platform): the thread still runs, at the process's priority, which the load log tells
     }
   }
 

@@ -83,12 +83,33 @@ class NetworkPriorityTest {
   }
 
   @Test
+  void feedersRunBetweenTheNetworkAndTheRestOfTheProcessWhereItMayRaisePriorities() throws Exception {
+    NetworkPriority.Scheduling process = NetworkPriority.ofCurrentThread().orElseThrow();
+    for (NetworkPriority priority : NetworkPriority.values()) {
+      AtomicReference<Optional<NetworkPriority.Scheduling>> feeder = new AtomicReference<>();
+      Thread thread = new Thread(() -> {
+        priority.applyToFeederThread();
+        feeder.set(NetworkPriority.ofCurrentThread());
+      });
+      thread.start();
+      thread.join();
+      if (priority != NetworkPriority.NORMAL && mayRaisePriorities()) {
+        assertThat(feeder.get()).as("a feeder at %s", priority).hasValue(new NetworkPriority.Scheduling(false, NetworkPriority.FEEDER_NICE));
+        assertThat(NetworkPriority.FEEDER_NICE).as("behind the network, ahead of the process")
+            .isGreaterThan(NetworkPriority.NICE_VALUE).isLessThan(process.nice());
+      } else {
+        assertThat(feeder.get()).as("a feeder at %s", priority).hasValue(process);
+      }
+    }
+  }
+
+  @Test
   void theLoadLogSaysWhatToDoWhenTheThreadsAreNotAhead() {
     Optional<NetworkPriority.Scheduling> process = Optional.of(new NetworkPriority.Scheduling(false, 0));
-    Optional<NetworkPriority.Scheduling> reniced = Optional.of(new NetworkPriority.Scheduling(false, -15));
+    Optional<NetworkPriority.Scheduling> reniced = Optional.of(new NetworkPriority.Scheduling(false, -20));
     assertThat(NetworkPriority.NICE.describe(Optional.of(new NetworkPriority.Scheduling(false, -5)), process)).contains("nice -5 against 0");
     assertThat(NetworkPriority.REALTIME.describe(reniced, process)).contains("real-time scheduling was refused");
-    assertThat(NetworkPriority.NICE.describe(process, process)).contains("CAP_SYS_NICE", "nice -15");
+    assertThat(NetworkPriority.NICE.describe(process, process)).contains("CAP_SYS_NICE", "nice -20");
     assertThat(NetworkPriority.REALTIME.describe(process, process)).contains("CAP_SYS_NICE", "in real time");
     assertThat(NetworkPriority.NICE.describe(Optional.empty(), process)).contains("unknown");
   }
