@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.ingest.FrameTopicReader.KeyedFrame;
 import io.actionstream.ingest.camera.CameraException;
+import io.actionstream.ingest.camera.CameraSource;
+import io.actionstream.ingest.camera.FfmpegCameraSource;
+import io.actionstream.ingest.camera.GrabbedImage;
+import io.actionstream.ingest.camera.SourceFormat;
 import io.actionstream.ingest.config.ConfigException;
 import io.actionstream.ingest.config.IngestConfig;
 import io.actionstream.ingest.config.IngestConfigReader;
@@ -20,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
@@ -246,9 +252,9 @@ class IngestServiceTest {
                 .formatted(video));
     // the fourth frame takes 400 ms to grab, as on a machine too busy to run the camera's thread:
     // it is published about 275 ms after it was due, and the frames after it catch up at once
-    java.util.concurrent.atomic.AtomicInteger grabs = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger grabs = new AtomicInteger();
     try (IngestService service =
-        IngestService.start(config, camera -> new SlowGrab(new io.actionstream.ingest.camera.FfmpegCameraSource(camera.id(),
+        IngestService.start(config, camera -> new SlowGrab(new FfmpegCameraSource(camera.id(),
             camera.uri(), camera.settings().options(), 1), () -> grabs.incrementAndGet() == 4 ? 400 : 0))) {
       assertThat(service.awaitCompletion(Duration.ofSeconds(60))).isTrue();
     }
@@ -263,10 +269,9 @@ class IngestServiceTest {
   }
 
   /** A camera source whose grabs take as long extra as {@code delayMs} says, one grab at a time. */
-  private record SlowGrab(io.actionstream.ingest.camera.CameraSource source, java.util.function.IntSupplier delayMs)
-      implements io.actionstream.ingest.camera.CameraSource {
+  private record SlowGrab(CameraSource source, IntSupplier delayMs) implements CameraSource {
     @Override
-    public io.actionstream.ingest.camera.SourceFormat open() throws CameraException {
+    public SourceFormat open() throws CameraException {
       return source.open();
     }
 
@@ -276,8 +281,8 @@ class IngestServiceTest {
     }
 
     @Override
-    public io.actionstream.ingest.camera.GrabbedImage grab() throws CameraException {
-      io.actionstream.ingest.camera.GrabbedImage image = source.grab();
+    public GrabbedImage grab() throws CameraException {
+      GrabbedImage image = source.grab();
       try {
         Thread.sleep(delayMs.getAsInt());
       } catch (InterruptedException e) {
