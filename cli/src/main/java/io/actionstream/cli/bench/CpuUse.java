@@ -122,6 +122,22 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
     return processNanos / (double) wallNanos;
   }
 
+  /**
+   * The parts' CPU (the rest of the JVM aside, which is what is left of the process's) over the
+   * process's own: at most 1 where the threads' clocks and the process's agree. Two runs of round
+   * 17 read 1.17 and 1.12 (and over two cores' worth of CPU on two cores), cause not found; a
+   * split like that cannot be trusted.
+   */
+  double partsOverProcess() {
+    long parts = nanosByPart.entrySet().stream().filter(e -> !e.getKey().equals(JVM)).mapToLong(Map.Entry::getValue).sum();
+    return processNanos > 0 ? parts / (double) processNanos : 0;
+  }
+
+  /** Whether the parts add up to the process's CPU, within the 2% that reading the clocks one by one allows. */
+  boolean consistent() {
+    return partsOverProcess() <= 1.02;
+  }
+
   static String part(String thread) {
     if (thread.startsWith("onnx-runtime-")) {
       return ONNX_RUNTIME;

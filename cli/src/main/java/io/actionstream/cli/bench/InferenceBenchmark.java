@@ -342,8 +342,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
     double onnxCores = cpu.cores(CpuUse.ONNX_RUNTIME);
     double outside = cpu.totalCores() - onnxCores - cpu.cores(CpuUse.BROKER);
     targets.add(String.format(Locale.ROOT, "| CPU per clip outside ONNX Runtime and the broker <= 0.3x ONNX Runtime's | %.2fx | ONNX Runtime"
-        + " %.1f ms per clip, outside %.1f ms | %s |", outside / onnxCores, 1000 * onnxCores / pipeline, 1000 * outside / pipeline,
-        verdict(outside <= 0.3 * onnxCores)));
+        + " %.1f ms per clip, outside %.1f ms%s | %s |", outside / onnxCores, 1000 * onnxCores / pipeline, 1000 * outside / pipeline,
+        cpu.consistent() ? "" : String.format(Locale.ROOT, "; the parts' CPU is %.2fx the process's", cpu.partsOverProcess()),
+        cpu.consistent() ? verdict(outside <= 0.3 * onnxCores) : "not reliable"));
     if (pipelineOnly) {
       report.addAll(targets);
       report.forEach(out::println);
@@ -595,6 +596,12 @@ public final class InferenceBenchmark implements Callable<Integer> {
     lines.add("");
     lines.add(String.format(Locale.ROOT, "At this split, ONNX Runtime takes %.1f ms of CPU per clip and everything else %.1f ms: "
         + "%d fully busy cores run at most %.0f clips/s (%.2fx of bare). %s", network, rest, cores, ceiling, ceiling / bare, needs));
+    if (!cpu.consistent()) {
+      lines.add("");
+      lines.add(String.format(Locale.ROOT, "**This split is not reliable**: the parts' CPU adds up to %.2fx the process's own over the "
+          + "same window, which the clocks cannot do; the work outside ONNX Runtime is then undercounted. Run the benchmark again.",
+          cpu.partsOverProcess()));
+    }
     return lines;
   }
 

@@ -137,4 +137,17 @@ class CpuUseTest {
     var run = new InferenceBenchmark.RealTimeRun(new org.HdrHistogram.Histogram(3), new org.HdrHistogram.Histogram(3), Double.NaN, Double.NaN, 0, cpu, NetworkTime.of(java.util.List.of()), LatencySplit.of(java.util.List.of()), java.util.List.of(), new GcPauses.Summary(0, 0, 0));
     assertThat(InferenceBenchmark.realTimeCpuReport(run, 10, false, 2)).singleElement().asString().contains("not split");
   }
+
+  @Test
+  void aSplitWhosePartsAddUpToMoreThanTheProcessIsNotConsistent() {
+    CpuUse agreeing = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 1_500_000_000L, CpuUse.STREAM_THREADS, 300_000_000L,
+        CpuUse.JVM, 200_000_000L), 2_000_000_000L, 1_000_000_000L);
+    assertThat(agreeing.partsOverProcess()).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(agreeing.consistent()).isTrue();
+    // round 17's F4: the threads read 2.19 cores' worth against the process's 1.88
+    CpuUse overcounted = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 1_710_000_000L, CpuUse.STREAM_THREADS, 480_000_000L,
+        CpuUse.JVM, 0L), 1_880_000_000L, 1_000_000_000L);
+    assertThat(overcounted.partsOverProcess()).isCloseTo(2.19 / 1.88, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(overcounted.consistent()).isFalse();
+  }
 }
