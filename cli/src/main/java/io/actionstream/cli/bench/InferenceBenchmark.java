@@ -140,13 +140,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
       description = "Length of each real-time run of (3) and (4) (default: ${DEFAULT-VALUE}).")
   Duration run;
 
-  @Option(names = "--broker-retention", defaultValue = "15s", converter = io.actionstream.cli.DurationConverter.class,
+  @Option(names = "--broker-retention", paramLabel = "DURATION", defaultValue = "15s", converter = io.actionstream.cli.DurationConverter.class,
       description = "How long the embedded broker of the real-time runs of (3) and (4) keeps its topics' data; its logs roll "
           + "every third of it, and Kafka writes each rolled segment to disk. 0 keeps Kafka's defaults (7 days, 1 GiB "
           + "segments), with which the kernel wrote 30 s of raw frames back at once (default: ${DEFAULT-VALUE}).")
   Duration brokerRetention;
 
-  @Option(names = "--held-p99", defaultValue = "1s", converter = io.actionstream.cli.DurationConverter.class,
+  @Option(names = "--held-p99", paramLabel = "DURATION", defaultValue = "1s", converter = io.actionstream.cli.DurationConverter.class,
       description = "The most a real-time run's capture-to-event p99 may be for its cameras to count as held in (3), beside "
           + "at least 90%% of the expected events and a lag that does not grow (default: ${DEFAULT-VALUE}).")
   Duration heldP99;
