@@ -1,7 +1,7 @@
 package io.actionstream.ingest.config;
 
-import java.time.Duration;
 import io.actionstream.ops.PortRange;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
