@@ -16,8 +16,13 @@ import java.util.stream.Stream;
  * what it measures. The JIT compilers and the garbage collector are not Java threads: their CPU
  * is read from {@code /proc/self/task} by the JVM's names for them (Linux; elsewhere they count
  * as the rest of the JVM), and the rest of the JVM is the process's total minus all of these.
+ *
+ * <p>The threads are read one by one, between two readings of the process's CPU and the wall
+ * clock, whose midpoints the reading keeps; {@code readNanos} is how long that took (the longest
+ * of the readings an interval is made of). A reading must be quick for the parts and the process
+ * to cover the same window: see {@link CpuReader}.
  */
-record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) {
+record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, long readNanos) {
 
   static final String ONNX_RUNTIME = "ONNX Runtime";
   static final String STREAM_THREADS = "stream threads (validation, decoding, clips, stores)";
@@ -37,8 +42,18 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
     nanosByPart = Map.copyOf(nanosByPart);
   }
 
-  /** CPU used so far, by part, with the process total and the wall-clock time. */
+  /** An interval, or a reading, that took no time to read. */
+  CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) {
+    this(nanosByPart, processNanos, wallNanos, 0);
+  }
+
+  /**
+   * CPU used so far, by part, with the process total and the wall-clock time, read on the calling
+   * thread; {@link CpuReader#now()} reads it on a thread that the network cannot starve.
+   */
   static CpuUse now() {
+    long wallBefore = System.nanoTime();
+    long processBefore = processCpuNanos();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Map<String, Long> byPart = new LinkedHashMap<>();
     for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
@@ -51,8 +66,14 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
       }
     }
     nativeThreads().forEach((part, nanos) -> byPart.merge(part, nanos, Long::sum));
-    long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    return new CpuUse(byPart, process, System.nanoTime());
+    long processAfter = processCpuNanos();
+    long wallAfter = System.nanoTime();
+    return new CpuUse(byPart, processBefore + (processAfter - processBefore) / 2, wallBefore + (wallAfter - wallBefore) / 2,
+        wallAfter - wallBefore);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** CPU of the JVM's own JIT and GC threads so far, from /proc (empty where there is none). */
@@ -103,14 +124,14 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
     long threads = byPart.values().stream().mapToLong(Long::longValue).sum();
     long process = processNanos - earlier.processNanos;
     byPart.put(JVM, Math.max(0, process - threads));
-    return new CpuUse(byPart, process, wallNanos - earlier.wallNanos);
+    return new CpuUse(byPart, process, wallNanos - earlier.wallNanos, Math.max(readNanos, earlier.readNanos));
   }
 
   /** This interval and {@code other} as one: CPU by part, process CPU and wall-clock time summed. */
   CpuUse plus(CpuUse other) {
     Map<String, Long> byPart = new LinkedHashMap<>(nanosByPart);
     other.nanosByPart.forEach((part, nanos) -> byPart.merge(part, nanos, Long::sum));
-    return new CpuUse(byPart, processNanos + other.processNanos, wallNanos + other.wallNanos);
+    return new CpuUse(byPart, processNanos + other.processNanos, wallNanos + other.wallNanos, Math.max(readNanos, other.readNanos));
   }
 
   /** Cores' worth of CPU a part used over the interval. */
@@ -125,8 +146,10 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos) 
   /**
    * The parts' CPU (the rest of the JVM aside, which is what is left of the process's) over the
    * process's own: at most 1 where the threads' clocks and the process's agree. Two runs of round
-   * 17 read 1.17 and 1.12 (and over two cores' worth of CPU on two cores), cause not found; a
-   * split like that cannot be trusted.
+   * 17 read 1.17 and 1.12 (over two cores' worth of CPU on two cores): their first reading ran on
+   * the benchmark's thread at nice 0 beside the network at nice -20 and took a good part of a
+   * second, so the threads were read over a longer window than the process (round 18). A split
+   * like that cannot be trusted.
    */
   double partsOverProcess() {
     long parts = nanosByPart.entrySet().stream().filter(e -> !e.getKey().equals(JVM)).mapToLong(Map.Entry::getValue).sum();

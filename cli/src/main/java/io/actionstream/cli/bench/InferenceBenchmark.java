@@ -154,6 +154,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
   /** {@link #heldP99} and the rest of what (3) asks of a run, checked once before anything is measured. */
   private HoldRule holdRule;
 
+  /** Reads the CPU clocks ahead of the network, for the duration of a run of this command. */
+  private CpuReader cpuReader;
+
   @Option(names = "--cameras", paramLabel = "N",
       description = "Run (3) once with N cameras instead of searching for the most that hold, and (4) at half of N: "
           + "for comparing settings at one load (default: search).")
@@ -229,6 +232,14 @@ public final class InferenceBenchmark implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--warmup-runs, --max-warmup-runs, --warmup-jit-share and --warmup-quiet-runs: " + e.getMessage());
     }
+    try (CpuReader reader = new CpuReader()) {
+      cpuReader = reader;
+      return measure(warmUp);
+    }
+  }
+
+  /** Runs the measurements, with the options checked, and writes the report. */
+  private int measure(WarmUp warmUp) throws Exception {
     Path modelFile = model != null ? model : Path.of(System.getProperty("actionstream.home", "")).resolve("models/student/student.onnx");
     byte[] onnx = Files.readAllBytes(modelFile);
     PrintWriter out = spec.commandLine().getOut();
@@ -339,12 +350,12 @@ public final class InferenceBenchmark implements Callable<Integer> {
           bare[2], bare[2] / fp32Bare, fp32File.getFileName(), fp32Bare, maxBatch, verdict(bare[2] >= 2 * fp32Bare)));
     }
     CpuUse cpu = measured.cpu();
-    double onnxCores = cpu.cores(CpuUse.ONNX_RUNTIME);
-    double outside = cpu.totalCores() - onnxCores - cpu.cores(CpuUse.BROKER);
+    double onnxMs = measured.msPerClip(CpuUse.ONNX_RUNTIME);
+    double outsideMs = measured.totalMsPerClip() - onnxMs - measured.msPerClip(CpuUse.BROKER);
     targets.add(String.format(Locale.ROOT, "| CPU per clip outside ONNX Runtime and the broker <= 0.3x ONNX Runtime's | %.2fx | ONNX Runtime"
-        + " %.1f ms per clip, outside %.1f ms%s | %s |", outside / onnxCores, 1000 * onnxCores / pipeline, 1000 * outside / pipeline,
+        + " %.1f ms per clip, outside %.1f ms%s | %s |", outsideMs / onnxMs, onnxMs, outsideMs,
         cpu.consistent() ? "" : String.format(Locale.ROOT, "; the parts' CPU is %.2fx the process's", cpu.partsOverProcess()),
-        cpu.consistent() ? verdict(outside <= 0.3 * onnxCores) : "not reliable"));
+        cpu.consistent() ? verdict(outsideMs <= 0.3 * onnxMs) : "not reliable"));
     if (pipelineOnly) {
       report.addAll(targets);
       report.forEach(out::println);
@@ -398,7 +409,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
           + " ms; in the measured time, " + r.gc().describe() + ".");
     }
     int cores = Runtime.getRuntime().availableProcessors();
-    double pipelineMsPerClip = 1000 * onnxCores / pipeline;
+    double pipelineMsPerClip = onnxMs;
     double burstNetwork = inPhase.network().burstMs(halfLoad, cores);
     report.add("");
     report.add(String.format(Locale.ROOT, "The synchronized burst: its %d clips in the network at this run's %.1f ms of wall time per clip, "
@@ -473,17 +484,35 @@ public final class InferenceBenchmark implements Callable<Integer> {
     return runs.get() * batch / ((System.nanoTime() - start) / 1e9);
   }
 
-  /** Clips per second of a pipeline run, and where its CPU went from its first event to its last. */
-  record PipelineRun(double clipsPerSecond, CpuUse cpu) {
+  /**
+   * A pipeline run: its clips per second (from its first event to its last), its clips, and where
+   * its CPU went from the inference's resuming to its last event, which holds all of its clips'
+   * work. Until round 18 the CPU was read from the benchmark's receipt of the first event, which
+   * its starved thread got up to 0.7 s after the event was made, against the events' own span:
+   * the two windows differed and the CPU per clip was off by up to a fifth.
+   */
+  record PipelineRun(double clipsPerSecond, long clips, CpuUse cpu) {
     /** Several runs as one: their clips over their time together, their CPU summed. */
     static PipelineRun together(List<PipelineRun> runs) {
       CpuUse cpu = runs.get(0).cpu();
-      double clips = runs.get(0).clipsPerSecond() * cpu.wallNanos() / 1e9;
+      long clips = runs.get(0).clips();
+      double seconds = runs.get(0).clips() / runs.get(0).clipsPerSecond();
       for (PipelineRun run : runs.subList(1, runs.size())) {
         cpu = cpu.plus(run.cpu());
-        clips += run.clipsPerSecond() * run.cpu().wallNanos() / 1e9;
+        clips += run.clips();
+        seconds += run.clips() / run.clipsPerSecond();
       }
-      return new PipelineRun(clips / (cpu.wallNanos() / 1e9), cpu);
+      return new PipelineRun(clips / seconds, clips, cpu);
+    }
+
+    /** A part's CPU per clip, in milliseconds. */
+    double msPerClip(String part) {
+      return cpu.nanosByPart().getOrDefault(part, 0L) / 1e6 / clips;
+    }
+
+    /** The whole process's CPU per clip, in milliseconds. */
+    double totalMsPerClip() {
+      return cpu.processNanos() / 1e6 / clips;
     }
   }
 
@@ -503,11 +532,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
       for (int i = 0; warmUp.another(i, quietInARow); i++) {
         log.info("Warm-up run {} (at least {}, at most {}) of the pipeline (not measured)", i + 1, warmUp.minRuns(), warmUp.maxRuns());
         PipelineRun run = pipelineThroughput(broker, inference, consumer, video);
-        double warmJit = run.cpu().cores(CpuUse.JIT);
-        double warmOnnx = run.cpu().cores(CpuUse.ONNX_RUNTIME);
-        quietInARow = warmUp.quiet(warmJit, warmOnnx) ? quietInARow + 1 : 0;
-        double jitMs = 1000 * warmJit / run.clipsPerSecond();
-        double onnxMs = 1000 * warmOnnx / run.clipsPerSecond();
+        double jitMs = run.msPerClip(CpuUse.JIT);
+        double onnxMs = run.msPerClip(CpuUse.ONNX_RUNTIME);
+        quietInARow = warmUp.quiet(jitMs, onnxMs) ? quietInARow + 1 : 0;
         log.info("Warm-up run {}: {} clips/s; JIT compilers {} ms and ONNX Runtime {} ms of CPU per clip", i + 1,
             fmt(run.clipsPerSecond()), fmt(jitMs), fmt(onnxMs));
         warmUpRows.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |", i + 1, run.clipsPerSecond(), jitMs, onnxMs));
@@ -533,10 +560,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
     int expected = pipelineCameras * clipsPerCamera;
     log.info("Frames of {} cameras loaded; running the inference", pipelineCameras);
+    CpuUse atResume = cpuReader.now();
     inference.resume();
-    AtomicReference<CpuUse> atFirstEvent = new AtomicReference<>();
-    List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10), () -> atFirstEvent.set(CpuUse.now()));
-    CpuUse cpu = CpuUse.now().since(atFirstEvent.get());
+    List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10), () -> { });
+    CpuUse cpu = cpuReader.now().since(atResume);
     long distinct = events.stream().map(ActionEvent::getEventId).distinct().count();
     log.info("{} events for {} clips, {} distinct event ids", events.size(), expected, distinct);
     long first = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).min().orElseThrow();
@@ -545,7 +572,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     log.info("Pipeline: {} events in {} s: {} clips/s", events.size(), fmt((last - first) / 1e6), fmt(clipsPerSecond));
     logThreadTimeSplit(inference);
     deleteFrames(broker);
-    return new PipelineRun(clipsPerSecond, cpu);
+    return new PipelineRun(clipsPerSecond, events.size(), cpu);
   }
 
   /** Deletes the frames a finished run loaded (every clip has its event, so no state refers to them). */
@@ -574,18 +601,18 @@ public final class InferenceBenchmark implements Callable<Integer> {
           + "load more clips (--pipeline-cameras, --clips-per-camera).", seconds));
       return lines;
     }
-    lines.add(String.format(Locale.ROOT, "CPU of the measured pipeline run, from its first event to its last (%.1f s, %d cores; "
-        + "%.2f cores busy in this process):", seconds, cores, cpu.totalCores()));
+    lines.add(String.format(Locale.ROOT, "CPU of the measured pipeline run, from the inference's resuming to its last event (%.1f s, "
+        + "%d cores; %.2f cores busy in this process; each reading of the clocks took at most %.1f ms):", seconds, cores,
+        cpu.totalCores(), cpu.readNanos() / 1e6));
     lines.add("");
     lines.add("| part | cores | CPU ms per clip |");
     lines.add("|---|---:|---:|");
-    double perClip = 1000 / run.clipsPerSecond();
     for (String part : List.of(CpuUse.ONNX_RUNTIME, CpuUse.STREAM_THREADS, CpuUse.PRODUCERS, CpuUse.BROKER, CpuUse.BATCHING,
         CpuUse.OTHER, CpuUse.JIT, CpuUse.GC, CpuUse.JVM)) {
-      lines.add(String.format(Locale.ROOT, "| %s | %.2f | %.1f |", part, cpu.cores(part), cpu.cores(part) * perClip));
+      lines.add(String.format(Locale.ROOT, "| %s | %.2f | %.1f |", part, cpu.cores(part), run.msPerClip(part)));
     }
-    double network = cpu.cores(CpuUse.ONNX_RUNTIME) * perClip;
-    double rest = (cpu.totalCores() - cpu.cores(CpuUse.ONNX_RUNTIME)) * perClip;
+    double network = run.msPerClip(CpuUse.ONNX_RUNTIME);
+    double rest = run.totalMsPerClip() - network;
     double ceiling = 1000 * cores / (network + rest);
     double budget = 1000 * cores / (0.8 * bare) - network;
     // ONNX Runtime in the pipeline can cost more per clip than bare (the other parts evict its
@@ -617,8 +644,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
       return lines;
     }
     lines.add(String.format(Locale.ROOT, "CPU of the real-time run with %d cameras (%s), after the warm-up (%.1f s, %.1f clips/s; %.2f "
-        + "of %d cores busy in this process):", cameras, sustained ? "sustained" : "not sustained", cpu.wallNanos() / 1e9,
-        run.clipsPerSecond(), cpu.totalCores(), cores));
+        + "of %d cores busy in this process; each reading of the clocks took at most %.1f ms):", cameras,
+        sustained ? "sustained" : "not sustained", cpu.wallNanos() / 1e9, run.clipsPerSecond(), cpu.totalCores(), cores,
+        cpu.readNanos() / 1e6));
     lines.add("");
     lines.add("| part | cores | CPU ms per clip |");
     lines.add("|---|---:|---:|");
@@ -709,12 +737,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
         Thread.sleep(period / groups);
       }
       long start = System.nanoTime();
+      long startUs = CaptureClock.nowMicros();
       List<double[]> samples = new ArrayList<>(); // {seconds since start, capture-to-event ms, capture-to-receipt ms}
       List<Timings> timings = new ArrayList<>(); // after the warm-up
       CpuUse afterWarmUp = null;
       while (System.nanoTime() - start < run.toNanos()) {
         if (afterWarmUp == null && System.nanoTime() - start > WARM_UP_NANOS) {
-          afterWarmUp = CpuUse.now();
+          afterWarmUp = cpuReader.now();
         }
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
         long receivedUs = CaptureClock.nowMicros();
@@ -736,12 +765,16 @@ public final class InferenceBenchmark implements Callable<Integer> {
       Histogram firstThird = histogram(samples, 1, s -> s[0] > warmUp && s[0] <= warmUp + (seconds - warmUp) / 3);
       Histogram lastThird = histogram(samples, 1, s -> s[0] > seconds - (seconds - warmUp) / 3);
       double expected = cameras * (seconds - warmUp) * CAMERA_FPS / CLIP_FRAMES;
-      CpuUse end = CpuUse.now();
+      CpuUse end = cpuReader.now();
       CpuUse cpu = end.since(afterWarmUp != null ? afterWarmUp : end);
       List<Double> windowP99s = new ArrayList<>();
       for (double from = warmUp; from + LATENCY_WINDOW_S <= seconds + 1e-9; from += LATENCY_WINDOW_S) {
         double lo = from;
         windowP99s.add(MillisHistogram.percentile(histogram(samples, 1, s -> s[0] > lo && s[0] <= lo + LATENCY_WINDOW_S), 99));
+      }
+      if (!spread) {
+        // the run's p99 is made by its worst bursts: which, and where their slowest clips' time went
+        Bursts.of(timings).bursts().forEach(burst -> log.info("Burst {}", burst.describe(startUs)));
       }
       return new RealTimeRun(latencies, received, median(firstThird), median(lastThird), latencies.getTotalCount() / expected, cpu,
           NetworkTime.of(timings), LatencySplit.of(timings), windowP99s, gcPauses.since(start + WARM_UP_NANOS));

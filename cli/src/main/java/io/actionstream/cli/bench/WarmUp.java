@@ -26,11 +26,11 @@ record WarmUp(int minRuns, int maxRuns, double jitShare, int quietRuns) {
   }
 
   /**
-   * Whether a run that spent {@code jitCores} on the JIT compilers and {@code onnxCores} in ONNX
-   * Runtime (cores over the same window) counts as quiet.
+   * Whether a run that spent {@code jit} on the JIT compilers and {@code onnx} in ONNX Runtime
+   * (CPU in the same unit: cores over one window, or milliseconds per clip) counts as quiet.
    */
-  boolean quiet(double jitCores, double onnxCores) {
-    return jitCores <= jitShare * onnxCores;
+  boolean quiet(double jit, double onnx) {
+    return jit <= jitShare * onnx;
   }
 
   /**

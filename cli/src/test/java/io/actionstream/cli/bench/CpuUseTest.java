@@ -82,7 +82,7 @@ class CpuUseTest {
     assertThat(cpu.totalCores()).isCloseTo(2.0, within(1e-9));
 
     // 50 clips/s: 20 ms of ONNX Runtime and 20 ms of everything else per clip; 2 cores -> 50 clips/s at most
-    List<String> lines = InferenceBenchmark.cpuReport(new InferenceBenchmark.PipelineRun(50, cpu), 100, 2);
+    List<String> lines = InferenceBenchmark.cpuReport(new InferenceBenchmark.PipelineRun(50, 50, cpu), 100, 2);
     assertThat(lines).contains("| ONNX Runtime | 1.00 | 20.0 |", "| " + CpuUse.STREAM_THREADS + " | 0.50 | 10.0 |",
         "| " + CpuUse.JVM + " | 0.50 | 10.0 |");
     // 0.8x of 100 clips/s on 2 cores leaves 25 ms per clip, 20 of them for ONNX Runtime
@@ -96,17 +96,31 @@ class CpuUseTest {
     CpuUse fast = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 1_000_000_000L), 1_000_000_000L, 1_000_000_000L);
     CpuUse slow = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 1_500_000_000L), 3_000_000_000L, 3_000_000_000L);
     InferenceBenchmark.PipelineRun both = InferenceBenchmark.PipelineRun.together(
-        List.of(new InferenceBenchmark.PipelineRun(50, fast), new InferenceBenchmark.PipelineRun(10, slow)));
+        List.of(new InferenceBenchmark.PipelineRun(50, 50, fast), new InferenceBenchmark.PipelineRun(10, 30, slow)));
     assertThat(both.clipsPerSecond()).as("80 clips in 4 s").isCloseTo(20, within(1e-9));
+    assertThat(both.clips()).isEqualTo(80);
+    assertThat(both.msPerClip(CpuUse.ONNX_RUNTIME)).as("2.5 s of CPU for 80 clips").isCloseTo(31.25, within(1e-9));
     assertThat(both.cpu().cores(CpuUse.ONNX_RUNTIME)).as("2.5 s of CPU in 4 s").isCloseTo(0.625, within(1e-9));
     assertThat(both.cpu().totalCores()).isCloseTo(1.0, within(1e-9));
+  }
+
+  @Test
+  void theCpuPerClipIsTheRunsCpuOverItsClipsWhateverTheWindowsLength() {
+    // 480 clips whose events spanned 2.7 s; the CPU read from the resume to the last event, 3.0 s,
+    // in which ONNX Runtime used 3.6 s: 7.5 ms per clip (its cores over the events' rate say 6.75)
+    CpuUse start = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 0L), 0, 0);
+    CpuUse end = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 3_600_000_000L), 5_400_000_000L, 3_000_000_000L);
+    var run = new InferenceBenchmark.PipelineRun(479 / 2.7, 480, end.since(start));
+    assertThat(run.msPerClip(CpuUse.ONNX_RUNTIME)).isCloseTo(7.5, within(1e-9));
+    assertThat(run.totalMsPerClip()).isCloseTo(11.25, within(1e-9));
+    assertThat(InferenceBenchmark.cpuReport(run, 260, 2)).contains("| ONNX Runtime | 1.20 | 7.5 |");
   }
 
   @Test
   void aRunTooShortToSplitSaysSoInsteadOfATable() {
     CpuUse start = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 0L), 0, 0);
     CpuUse end = new CpuUse(Map.of(CpuUse.ONNX_RUNTIME, 10_000_000L), 50_000_000L, 20_000_000L);
-    List<String> lines = InferenceBenchmark.cpuReport(new InferenceBenchmark.PipelineRun(50, end.since(start)), 100, 2);
+    List<String> lines = InferenceBenchmark.cpuReport(new InferenceBenchmark.PipelineRun(50, 1, end.since(start)), 100, 2);
     assertThat(lines).singleElement().asString().contains("not split", "within 0.02 s", "--clips-per-camera");
   }
 

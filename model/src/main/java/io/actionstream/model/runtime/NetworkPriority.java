@@ -126,7 +126,7 @@ public enum NetworkPriority {
   }
 
   /** How the calling thread is scheduled; empty where {@code /proc} does not tell (not Linux). */
-  static Optional<Scheduling> ofCurrentThread() {
+  public static Optional<Scheduling> ofCurrentThread() {
     try {
       String stat = Files.readString(Path.of("/proc/thread-self/stat"));
       // the command name is in parentheses and may itself hold spaces and parentheses

@@ -1,0 +1,53 @@
+package io.actionstream.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.actionstream.model.runtime.NetworkPriority;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class CpuReaderTest {
+
+  @Test
+  void readingsKeepUpWhileTheNetworksThreadsHoldEveryCore() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> network = new ArrayList<>();
+    for (int i = 0; i < cores; i++) {
+      // as ONNX Runtime's threads in a pipeline run: every core busy at the network's priority
+      Thread burner = new Thread(() -> {
+        NetworkPriority.NICE.applyToCurrentThread();
+        double sink = 0;
+        while (!stop.get()) {
+          sink += Math.sqrt(sink + 1);
+        }
+        assertThat(sink).isPositive();
+      }, "onnx-runtime-burner-" + i);
+      burner.setDaemon(true);
+      burner.start();
+      network.add(burner);
+    }
+    try (CpuReader reader = new CpuReader()) {
+      boolean realtime = reader.scheduling().map(NetworkPriority.Scheduling::realtime).orElse(false);
+      reader.now(); // the first reading loads its classes
+      Thread.sleep(200);
+      CpuUse first = reader.now();
+      Thread.sleep(1000);
+      CpuUse used = reader.now().since(first);
+
+      assertThat(used.partsOverProcess()).as("the threads and the process read over the same window").isLessThanOrEqualTo(1.02);
+      assertThat(used.cores(CpuUse.ONNX_RUNTIME)).as("the burners' cores").isGreaterThan(0.5 * cores);
+      if (realtime) {
+        // a reading on a thread at nice 0 took 300-600 ms beside these burners, at nice -20 5-170 ms
+        assertThat(used.readNanos()).as("the longest reading, ns, in real time").isLessThan(25_000_000L);
+      }
+    } finally {
+      stop.set(true);
+      for (Thread burner : network) {
+        burner.join();
+      }
+    }
+  }
+}
