@@ -214,6 +214,13 @@ class CommandLineTest {
   }
 
   @Test
+  void benchRefusesABrokerPriorityItDoesNotKnow() {
+    Result result = run("bench", "inference", "--broker-priority", "high");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("--broker-priority must be feeders or normal, got 'high'");
+  }
+
+  @Test
   void benchRefusesALatencyBoundOfZeroNamingTheFlag() {
     Result result = run("bench", "inference", "--held-p99", "0s");
     assertThat(result.code()).isEqualTo(2);

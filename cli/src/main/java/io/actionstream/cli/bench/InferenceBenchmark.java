@@ -146,6 +146,12 @@ public final class InferenceBenchmark implements Callable<Integer> {
           + "segments), with which the kernel wrote 30 s of raw frames back at once (default: ${DEFAULT-VALUE}).")
   Duration brokerRetention;
 
+  @Option(names = "--broker-priority", defaultValue = "feeders",
+      description = "The embedded broker's threads: feeders (at the stream threads' priority, nice -10 where the process may "
+          + "and the network's priority is not normal: a broker on machines of its own is not starved by the network, and here "
+          + "it carries the last frames of a burst) or normal (the process's, as before round 18) (default: ${DEFAULT-VALUE}).")
+  String brokerPriority;
+
   @Option(names = "--held-p99", paramLabel = "DURATION", defaultValue = "1s", converter = io.actionstream.cli.DurationConverter.class,
       description = "The most a real-time run's capture-to-event p99 may be for its cameras to count as held in (3), beside "
           + "at least 90%% of the expected events and a lag that does not grow (default: ${DEFAULT-VALUE}).")
@@ -210,6 +216,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
     if (fixedCameras != null && fixedCameras < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cameras must be at least 1, got " + fixedCameras);
+    }
+    if (!brokerPriority.equals("feeders") && !brokerPriority.equals("normal")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--broker-priority must be feeders or normal, got '" + brokerPriority + "'");
     }
     if (!brokerRetention.isZero() && brokerRetention.compareTo(Duration.ofSeconds(3)) < 0) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -525,7 +535,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
    * inference of their own, whose start-up the JIT compiled again beside the measured clips.
    */
   private List<PipelineRun> pipelineRuns(WarmUp warmUp, Path modelFile, Path video, List<String> warmUpRows) throws Exception {
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+    try (EmbeddedKafkaBroker broker = startBroker(EmbeddedKafkaBroker.builder());
         InferenceService inference = InferenceService.start(config(broker, modelFile));
         KafkaConsumer<String, byte[]> consumer = consumer(broker)) {
       int quietInARow = 0;
@@ -794,7 +804,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
    * otherwise held back for 30 s and then wrote out 1.5 GB at once, blocking the broker's appends
    * for about a second in the same window of every run (README, speed targets round 17).
    */
-  private EmbeddedKafkaBroker realTimeBroker() {
+  private EmbeddedKafkaBroker realTimeBroker() throws Exception {
     EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder();
     if (!brokerRetention.isZero()) {
       long retention = brokerRetention.toMillis();
@@ -803,7 +813,18 @@ public final class InferenceBenchmark implements Callable<Integer> {
           .brokerProperty("log.retention.check.interval.ms", String.valueOf(Math.max(1000, retention / 6)))
           .brokerProperty("log.segment.delete.delay.ms", "0");
     }
-    return builder.start();
+    return startBroker(builder);
+  }
+
+  /**
+   * Starts the embedded broker, with {@code --broker-priority feeders} from a thread at the
+   * network's feeders' priority, whose nice value every thread the broker starts inherits. At
+   * nice 0 beside the network at nice -20 the broker's request handlers got about a hundredth of
+   * a core while the network ran a burst's first clips, and the burst's last frames waited in
+   * them (round 18: the slowest clips' way to the network up to 700 ms).
+   */
+  private EmbeddedKafkaBroker startBroker(EmbeddedKafkaBroker.Builder builder) throws Exception {
+    return brokerPriority.equals("normal") ? builder.start() : priority.callAtFeederPriority(builder::start);
   }
 
   private int threads() {

@@ -107,6 +107,31 @@ public enum NetworkPriority {
     }
   }
 
+  /**
+   * Runs {@code task} on a thread of its own at the feeders' priority (see {@link
+   * #applyToFeederThread}) and returns what it returns. On Linux a thread starts at the nice value
+   * of the thread that starts it, so the threads {@code task} starts (a component's own pools,
+   * such as an embedded broker's request handlers) run at that priority too.
+   *
+   * @throws InterruptedException when the calling thread is interrupted while it waits
+   */
+  public <T> T callAtFeederPriority(java.util.concurrent.Callable<T> task) throws Exception {
+    java.util.concurrent.FutureTask<T> future = new java.util.concurrent.FutureTask<>(() -> {
+      applyToFeederThread();
+      return task.call();
+    });
+    Thread thread = new Thread(future, "feeder-priority-start");
+    thread.start();
+    try {
+      return future.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
   /** Makes the calling thread real-time where asked and allowed, else sets its nice value (where allowed). */
   private static void renice(boolean realtime, int nice) {
     OptionalInt tid = currentThreadId();

@@ -104,6 +104,33 @@ class NetworkPriorityTest {
   }
 
   @Test
+  void threadsStartedByATaskAtTheFeedersPriorityInheritIt() throws Exception {
+    NetworkPriority.Scheduling process = NetworkPriority.ofCurrentThread().orElseThrow();
+    // as an embedded broker's start, which starts its request handlers and keeps them
+    Optional<NetworkPriority.Scheduling> started = NetworkPriority.NICE.callAtFeederPriority(() -> {
+      AtomicReference<Optional<NetworkPriority.Scheduling>> child = new AtomicReference<>();
+      Thread handler = new Thread(() -> child.set(NetworkPriority.ofCurrentThread()));
+      handler.start();
+      handler.join();
+      return child.get();
+    });
+    if (mayRaisePriorities()) {
+      assertThat(started).hasValue(new NetworkPriority.Scheduling(false, NetworkPriority.FEEDER_NICE));
+    } else {
+      assertThat(started).hasValue(process);
+    }
+    assertThat(NetworkPriority.ofCurrentThread()).as("the caller keeps its own").hasValue(process);
+    assertThat(NetworkPriority.NORMAL.callAtFeederPriority(NetworkPriority::ofCurrentThread)).hasValue(process);
+  }
+
+  @Test
+  void aTaskAtTheFeedersPriorityThrowsItsOwnException() {
+    assertThatThrownBy(() -> NetworkPriority.NICE.callAtFeederPriority(() -> {
+      throw new java.io.IOException("port in use");
+    })).isInstanceOf(java.io.IOException.class).hasMessage("port in use");
+  }
+
+  @Test
   void theLoadLogSaysWhatToDoWhenTheThreadsAreNotAhead() {
     Optional<NetworkPriority.Scheduling> process = Optional.of(new NetworkPriority.Scheduling(false, 0));
     Optional<NetworkPriority.Scheduling> reniced = Optional.of(new NetworkPriority.Scheduling(false, -20));
