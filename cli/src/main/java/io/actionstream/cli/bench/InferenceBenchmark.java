@@ -31,7 +31,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -572,7 +571,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     log.info("Frames of {} cameras loaded; running the inference", pipelineCameras);
     CpuUse atResume = cpuReader.now();
     inference.resume();
-    List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10), () -> { });
+    List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10));
     CpuUse cpu = cpuReader.now().since(atResume);
     long distinct = events.stream().map(ActionEvent::getEventId).distinct().count();
     log.info("{} events for {} clips, {} distinct event ids", events.size(), expected, distinct);
@@ -907,18 +906,14 @@ public final class InferenceBenchmark implements Callable<Integer> {
     return consumer;
   }
 
-  /** Events until {@code count} arrived (or for the whole timeout when 0), calling {@code onFirstEvent} when the first does. */
-  private static List<ActionEvent> collect(KafkaConsumer<String, byte[]> consumer, int count, Duration timeout, Runnable onFirstEvent)
+  /** Events until {@code count} arrived (or for the whole timeout when 0). */
+  private static List<ActionEvent> collect(KafkaConsumer<String, byte[]> consumer, int count, Duration timeout)
       throws Exception {
     List<ActionEvent> events = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     while ((count == 0 || events.size() < count) && System.nanoTime() < deadline) {
-      boolean none = events.isEmpty();
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
         events.add(ActionEvent.parseFrom(record.value()));
-      }
-      if (none && !events.isEmpty()) {
-        onFirstEvent.run();
       }
     }
     if (count > 0 && events.size() < count) {
