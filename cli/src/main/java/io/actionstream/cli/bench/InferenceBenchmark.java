@@ -94,7 +94,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
   @Option(names = "--provider", defaultValue = "auto", description = "auto, cuda or cpu (default: ${DEFAULT-VALUE}).")
   String provider;
 
-  @Option(names = "--network-priority", defaultValue = "nice",
+  @Option(names = "--network-priority", paramLabel = "PRIORITY", defaultValue = "nice",
       description = "How ONNX Runtime's threads are scheduled, as infer's --network-priority: nice, realtime or normal "
           + "(default: ${DEFAULT-VALUE}).")
   String networkPriority;
@@ -145,7 +145,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
           + "segments), with which the kernel wrote 30 s of raw frames back at once (default: ${DEFAULT-VALUE}).")
   Duration brokerRetention;
 
-  @Option(names = "--broker-priority", defaultValue = "feeders",
+  @Option(names = "--broker-priority", paramLabel = "PRIORITY", defaultValue = "feeders",
       description = "The embedded broker's threads: feeders (at the stream threads' priority, nice -10 where the process may "
           + "and the network's priority is not normal: a broker on machines of its own is not starved by the network, and here "
           + "it carries the last frames of a burst) or normal (the process's, as before round 18) (default: ${DEFAULT-VALUE}).")
