@@ -180,12 +180,16 @@ public final class BatchScheduler implements AutoCloseable {
 
   private void runOn(StudentModel model, ByteBuffer batch, List<Request> runnable) {
     ModelSpec spec = model.spec();
-    long start = System.nanoTime();
+    // the answer's time is the start's plus the monotonic clock's elapsed time: two readings of
+    // the wall clock could differ from the batch's own time by a preemption between the clocks'
+    // readings or a step of the wall clock
     long startedUs = CaptureClock.nowMicros();
+    long start = System.nanoTime();
     try {
       StudentModel.Output out = model.run(batch, runnable.size());
-      double millis = (System.nanoTime() - start) / 1e6;
-      long answeredUs = CaptureClock.nowMicros();
+      long elapsedNanos = System.nanoTime() - start;
+      double millis = elapsedNanos / 1e6;
+      long answeredUs = startedUs + elapsedNanos / 1000;
       metrics.batch(runnable.size(), millis / 1000);
       int classes = spec.labels().size();
       int mapSize = spec.mapSize();
