@@ -23,7 +23,7 @@ class OpsServerTest {
   void probesAnswerOkOrTheProblemAndFollowTheServicesState() throws Exception {
     AtomicReference<String> notReady = new AtomicReference<>("Kafka Streams is REBALANCING");
     PrometheusRegistry registry = new PrometheusRegistry();
-    Counter.builder().name("probe_test_total").register(registry).inc();
+    Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("probe_test_total").register(registry).inc();
     try (OpsServer server = OpsServer.start(PortRange.ANY, registry, HealthCheck.OK, () -> Optional.ofNullable(notReady.get()))) {
       assertThat(get(server, OpsServer.LIVE)).isEqualTo("200 ok\n");
       assertThat(get(server, OpsServer.READY)).isEqualTo("503 Kafka Streams is REBALANCING\n");

@@ -1,5 +1,6 @@
 package io.actionstream.viewer;
 
+import io.actionstream.ops.MetricSettings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -57,7 +58,7 @@ public final class ViewerService implements AutoCloseable {
     this.config = config;
     this.board = new CameraBoard(config.history(), config.frameInterval().toNanos(), config.maxCameras());
     this.clients = new PageClients();
-    this.skipped = Counter.builder().name("actionstream_viewer_records_skipped_total")
+    this.skipped = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_viewer_records_skipped_total")
         .help("Records of the topics that are not a frame or an event").register(registry);
     Map<String, Object> props = new HashMap<>(config.kafka());
     props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "actionstream-viewer-" + UUID.randomUUID());

@@ -1,5 +1,6 @@
 package io.actionstream.inference.metrics;
 
+import io.actionstream.ops.MetricSettings;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -36,40 +37,40 @@ public final class InferenceMetrics {
   private final Counter frameRateMismatches;
 
   public InferenceMetrics(PrometheusRegistry registry) {
-    framesConsumed = Counter.builder().name("actionstream_inference_frames_consumed_total")
+    framesConsumed = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_frames_consumed_total")
         .help("Records read from the frames topic").register(registry);
-    framesDeadLettered = Counter.builder().name("actionstream_inference_frames_dlq_total")
+    framesDeadLettered = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_frames_dlq_total")
         .help("Frames sent to the dead-letter topic, by reason").labelNames("reason").register(registry);
-    framesIgnored = Counter.builder().name("actionstream_inference_frames_ignored_total")
+    framesIgnored = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_frames_ignored_total")
         .help("Valid frames not used, by reason (duplicate)").labelNames("reason").register(registry);
-    clips = Counter.builder().name("actionstream_inference_clips_total")
+    clips = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_clips_total")
         .help("Complete clips handed to the network").register(registry);
-    clipRestarts = Counter.builder().name("actionstream_inference_clip_restarts_total")
+    clipRestarts = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_clip_restarts_total")
         .help("Clips abandoned and restarted at a discontinuity, by reason (gap, new_session, new_segment, out_of_order)")
         .labelNames("reason").register(registry);
-    clipFailures = Counter.builder().name("actionstream_inference_clip_failures_total")
+    clipFailures = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_clip_failures_total")
         .help("Clips the network could not run on (dropped)").register(registry);
-    batchSize = Histogram.builder().name("actionstream_inference_batch_size")
+    batchSize = Histogram.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_batch_size")
         .help("Clips per network run").classicUpperBounds(BATCH).classicOnly().register(registry);
-    batchLatency = Histogram.builder().name("actionstream_inference_batch_seconds").unit(Unit.SECONDS)
+    batchLatency = Histogram.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_batch_seconds").unit(Unit.SECONDS)
         .help("Time of one network run (a whole batch)").classicUpperBounds(LATENCY).classicOnly().register(registry);
-    captureToEvent = Histogram.builder().name("actionstream_inference_capture_to_event_seconds").unit(Unit.SECONDS)
+    captureToEvent = Histogram.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_capture_to_event_seconds").unit(Unit.SECONDS)
         .help("From the capture of a clip's last frame to its event").classicUpperBounds(LATENCY).classicOnly().register(registry);
-    events = Counter.builder().name("actionstream_inference_events_total")
+    events = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_events_total")
         .help("Action events published, by top label").labelNames("label").register(registry);
     // by camera as well as by label: "a camera without events" is an alert, and cameras are few
-    cameraEvents = Counter.builder().name("actionstream_inference_camera_events_total")
+    cameraEvents = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_camera_events_total")
         .help("Action events published, by camera").labelNames("camera").register(registry);
-    modelInfo = Gauge.builder().name("actionstream_inference_model_info")
+    modelInfo = Gauge.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_model_info")
         .help("1 for the model in service, with its name, version and execution provider")
         .labelNames("model", "version", "provider").register(registry);
-    swaps = Counter.builder().name("actionstream_inference_model_swaps_total")
+    swaps = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_model_swaps_total")
         .help("Models taken into service after the first").register(registry);
-    refusals = Counter.builder().name("actionstream_inference_model_refused_total")
+    refusals = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_model_refused_total")
         .help("Model releases refused, by reason").labelNames("reason").register(registry);
-    cameraFrameRate = Gauge.builder().name("actionstream_inference_camera_fps")
+    cameraFrameRate = Gauge.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_camera_fps")
         .help("Frame rate of each camera's last complete clip, frames per second").labelNames("camera").register(registry);
-    frameRateMismatches = Counter.builder().name("actionstream_inference_frame_rate_mismatch_total")
+    frameRateMismatches = Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name("actionstream_inference_frame_rate_mismatch_total")
         .help("Clips refused because their frame rate is not the model's, by camera").labelNames("camera").register(registry);
   }
 

@@ -1,5 +1,6 @@
 package io.actionstream.ingest.metrics;
 
+import io.actionstream.ops.MetricSettings;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -49,37 +50,37 @@ public final class IngestMetrics {
 
   public IngestMetrics(PrometheusRegistry registry) {
     grabbed =
-        Counter.builder()
+        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_frames_grabbed_total")
             .help("Frames decoded from the camera, before sampling")
             .labelNames("camera")
             .register(registry);
     sent =
-        Counter.builder()
+        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_frames_sent_total")
             .help("Frames acknowledged by Kafka")
             .labelNames("camera")
             .register(registry);
     dropped =
-        Counter.builder()
+        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_frames_dropped_total")
             .help("Grabbed frames not published, by reason (sampling, encode_failed, publish_failed)")
             .labelNames("camera", "reason")
             .register(registry);
     reconnects =
-        Counter.builder()
+        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_reconnects_total")
             .help("Times a live camera was reopened after its stream dropped")
             .labelNames("camera")
             .register(registry);
     up =
-        Gauge.builder()
+        Gauge.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_camera_up")
             .help("1 while the camera's stream is open, 0 while it is down or finished")
             .labelNames("camera")
             .register(registry);
     decode =
-        Histogram.builder()
+        Histogram.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_decode_seconds")
             .help("Time to read, decode and scale one frame")
             .unit(Unit.SECONDS)
@@ -88,7 +89,7 @@ public final class IngestMetrics {
             .classicOnly()
             .register(registry);
     encode =
-        Histogram.builder()
+        Histogram.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_encode_seconds")
             .help("Time to crop or pad and JPEG-encode one frame")
             .unit(Unit.SECONDS)
@@ -97,7 +98,7 @@ public final class IngestMetrics {
             .classicOnly()
             .register(registry);
     publishLatency =
-        Histogram.builder()
+        Histogram.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_publish_latency_seconds")
             .help("Time from handing a frame to the Kafka producer to its acknowledgement")
             .unit(Unit.SECONDS)
