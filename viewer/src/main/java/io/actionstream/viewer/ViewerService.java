@@ -1,9 +1,9 @@
 package io.actionstream.viewer;
 
-import io.actionstream.ops.MetricSettings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.actionstream.ops.MetricSettings;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.viewer.board.CameraBoard;

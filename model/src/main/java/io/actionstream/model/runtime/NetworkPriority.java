@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * How the threads that run the network are scheduled against the rest of the process. On the CPU
@@ -115,8 +118,8 @@ public enum NetworkPriority {
    *
    * @throws InterruptedException when the calling thread is interrupted while it waits
    */
-  public <T> T callAtFeederPriority(java.util.concurrent.Callable<T> task) throws Exception {
-    java.util.concurrent.FutureTask<T> future = new java.util.concurrent.FutureTask<>(() -> {
+  public <T> T callAtFeederPriority(Callable<T> task) throws Exception {
+    FutureTask<T> future = new FutureTask<>(() -> {
       applyToFeederThread();
       return task.call();
     });
@@ -124,7 +127,7 @@ public enum NetworkPriority {
     thread.start();
     try {
       return future.get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception cause) {
         throw cause;
       }
