@@ -59,6 +59,14 @@ final class CameraWorker implements Runnable {
   private long pacingOriginNanos;
   private long pacingOriginMediaUs;
   private boolean pacingStarted;
+  /** The source's own frame period, from its frame rate (the target rate's where it has none). */
+  private long sourceFramePeriodUs;
+  /** The media time of the last frame grabbed in this pass over a file, or -1. */
+  private long lastMediaTimeUs = -1;
+  /** What this pass's media times are shifted by on the pacing clock: the passes before it. */
+  private long passOffsetUs;
+  /** Where the next pass of a looping file starts on the pacing clock, or -1 when no loop waits. */
+  private long nextPassStartUs = -1;
   /** When the frame being published was due by the file's clock (System.nanoTime), or -1 for a camera's own pace. */
   private long playbackDueNanos = -1;
 
@@ -84,7 +92,8 @@ final class CameraWorker implements Runnable {
     encoder = new FrameEncoder(plan, settings.encoding(), settings.jpegQuality());
     geometry = geometryOf(encoder);
     sampler.reset();
-    pacingStarted = false;
+    sourceFramePeriodUs = Math.round(1_000_000 / (format.frameRate() > 0 ? format.frameRate() : settings.fps()));
+    lastMediaTimeUs = -1;
     segment++;
     up = true;
     metrics.up(true);
@@ -144,6 +153,11 @@ final class CameraWorker implements Runnable {
           continue;
         }
         metrics.grabbed(System.nanoTime() - grabStart);
+        if (nextPassStartUs >= 0) {
+          passOffsetUs = nextPassStartUs - image.mediaTimeUs();
+          nextPassStartUs = -1;
+        }
+        lastMediaTimeUs = image.mediaTimeUs();
         if (!sampler.accept(image.mediaTimeUs())) {
           metrics.dropped(DropReason.SAMPLING);
           continue;
@@ -219,6 +233,13 @@ final class CameraWorker implements Runnable {
         log.warn("{}", error.getMessage());
       }
       if (settings.loop()) {
+        if (lastMediaTimeUs >= 0) {
+          // a looping file keeps its cadence, as the camera it stands for would: the next pass
+          // starts one source frame after this one's last, on the same pacing clock, rather than
+          // at once and on a clock of its own (cameras started together kept their phase only
+          // until their first loop)
+          nextPassStartUs = passOffsetUs + lastMediaTimeUs + sourceFramePeriodUs;
+        }
         try {
           open();
           return true;
@@ -286,8 +307,12 @@ final class CameraWorker implements Runnable {
     return !stopping;
   }
 
-  /** Sleeps until a file frame's time has come, like a camera would deliver it. */
-  private boolean waitForPlaybackTime(long mediaTimeUs) {
+  /**
+   * Sleeps until a file frame's time has come, like a camera would deliver it; the passes of a
+   * looping file follow one another on one clock.
+   */
+  private boolean waitForPlaybackTime(long passMediaTimeUs) {
+    long mediaTimeUs = passOffsetUs + passMediaTimeUs;
     long now = System.nanoTime();
     if (!pacingStarted) {
       pacingStarted = true;
