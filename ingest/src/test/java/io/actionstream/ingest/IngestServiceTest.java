@@ -198,12 +198,7 @@ class IngestServiceTest {
     // put cameras started together out of phase from their first loop on
     assertThat(frames.subList(0, 20)).extracting(f -> f.frame().getSegment())
         .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> i / 8).toList());
-    long first = frames.get(0).frame().getCaptureTimeUs();
-    for (KeyedFrame f : frames.subList(0, 20)) {
-      long offsetMs = (f.frame().getCaptureTimeUs() - first) / 1000;
-      assertThat(offsetMs).as("frame %d (pass %d) captured on the 8 fps grid", f.frame().getSequenceNumber(), f.frame().getSegment())
-          .isBetween(125 * f.frame().getSequenceNumber() - 5, 125 * f.frame().getSequenceNumber() + 5);
-    }
+    assertCapturedOnTheGrid(frames.subList(0, 20), 125);
   }
 
   @Test
@@ -291,11 +286,17 @@ class IngestServiceTest {
     }
     List<KeyedFrame> frames = FrameTopicReader.read(broker.bootstrapServers(), "late", 8);
 
+    assertCapturedOnTheGrid(frames, 125);
+  }
+
+  /** Each frame's capture time is its sequence number's slot of {@code periodMs} after the first frame's, within 5 ms. */
+  private static void assertCapturedOnTheGrid(List<KeyedFrame> frames, long periodMs) {
     long first = frames.get(0).frame().getCaptureTimeUs();
     for (KeyedFrame f : frames) {
       long offsetMs = (f.frame().getCaptureTimeUs() - first) / 1000;
-      assertThat(offsetMs).as("frame %d captured on the 8 fps grid", f.frame().getSequenceNumber())
-          .isBetween(125 * f.frame().getSequenceNumber() - 5, 125 * f.frame().getSequenceNumber() + 5);
+      long slot = f.frame().getSequenceNumber();
+      assertThat(offsetMs).as("frame %d (segment %d) captured on the %d ms grid", slot, f.frame().getSegment(), periodMs)
+          .isBetween(periodMs * slot - 5, periodMs * slot + 5);
     }
   }
 

@@ -387,11 +387,12 @@ public final class InferenceBenchmark implements Callable<Integer> {
     boolean sustained = found.sustained();
     report.add("");
     report.add(String.format(Locale.ROOT, "Real-time cameras (%.0f fps, one clip every %.0f s, %s, ingest in the same "
-        + "process at %s with %s decoder thread(s) per camera, %s) held (%s): %d%s (capture-to-event p50 %.0f ms "
-        + "in the first third of the run, %.0f ms in the last, p99 %.0f ms; %.0f%% of the expected events).",
+        + "process at %s with %s decoder thread(s) per camera, %s) held (%s): %d (the run of %d: capture-to-event p50 %.0f ms "
+        + "in the first third of the run, %.0f ms in the last, p99 %.0f ms; %.0f%% of the expected events)%s.",
         CAMERA_FPS, CLIP_FRAMES / CAMERA_FPS, spreadText(), framesText(), decoderThreads == 0 ? "FFmpeg's automatic count of" : decoderThreads,
-        brokerText(), holdRule.describe(), sustained ? tried : 0, found.fewestFailed() > 0 ? ", " + found.fewestFailed() + " did not" : "",
-        full.firstThirdMedian(), full.lastThirdMedian(), full.percentile(99), 100 * full.eventShare()));
+        brokerText(), holdRule.describe(), sustained ? tried : 0, tried,
+        full.firstThirdMedian(), full.lastThirdMedian(), full.percentile(99), 100 * full.eventShare(),
+        found.fewestFailed() > 0 ? "; " + found.fewestFailed() + " did not hold (the log says why)" : ""));
     report.add("");
     report.addAll(realTimeCpuReport(full, tried, sustained, Runtime.getRuntime().availableProcessors()));
 
