@@ -13,7 +13,8 @@ import java.util.Map;
  * setting not named keeping the default listed here.
  *
  * @param kafka Kafka client properties, passed to Streams, the producer and consumers
- *     (bootstrap.servers, security.protocol, ssl.*, sasl.*, ...)
+ *     (bootstrap.servers, security.protocol, ssl.*, sasl.*, ...); {@code commit.interval.ms} is
+ *     read as {@link #commitInterval()}
  * @param applicationId Kafka Streams application id: instances with the same id share the work
  * @param framesTopic input
  * @param eventsTopic output
@@ -65,6 +66,9 @@ public record InferenceConfig(
     int topicPartitions,
     Path stateDir,
     PortRange metricsPorts) {
+
+  private static final String COMMIT_INTERVAL = "commit.interval.ms";
+  private static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
   public InferenceConfig {
     kafka = Map.copyOf(kafka);
@@ -261,7 +265,21 @@ public record InferenceConfig(
     check(metricsPorts != null, "metrics port is required (-1 for none)");
     check(provider != null, "provider is required (auto, cuda or cpu)");
     check(networkPriority != null, "network priority is required (realtime, nice or normal)");
+    String commitInterval = kafka.get(COMMIT_INTERVAL);
+    check(commitInterval == null || commitInterval.trim().matches("\\d{1,9}"),
+        COMMIT_INTERVAL + " must be a whole number of milliseconds, got '" + commitInterval + "'");
     return this;
+  }
+
+  /**
+   * How often the events are committed at most (Kafka Streams' {@code commit.interval.ms} as the
+   * user set it in {@link #kafka}, else 100 ms): a stream thread commits once its events are out
+   * and none of its clips is with the network, no sooner than this after its last commit, and at
+   * least every second (see {@code CommitPacing}).
+   */
+  public Duration commitInterval() {
+    String value = kafka.get(COMMIT_INTERVAL);
+    return value == null ? DEFAULT_COMMIT_INTERVAL : Duration.ofMillis(Long.parseLong(value.trim()));
   }
 
   private static void check(boolean ok, String message) {

@@ -8,6 +8,7 @@ import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.inference.swap.ReleaseWatcher;
 import io.actionstream.inference.topology.DlqReason;
 import io.actionstream.inference.topology.FrameValidator;
+import io.actionstream.inference.topology.CommitPacing;
 import io.actionstream.inference.topology.InferenceTopology;
 import io.actionstream.inference.topology.KafkaFrameHistory;
 import io.actionstream.model.ModelRefusedException;
@@ -110,7 +111,8 @@ public final class InferenceService implements AutoCloseable {
     FrameValidator validator = new FrameValidator(config.maxFrameDimension(), config.futureTolerance(), Clock.systemUTC());
     var topology = InferenceTopology.build(
         new InferenceTopology.Topics(config.framesTopic(), config.eventsTopic(), config.deadLetterTopic()),
-        new InferenceTopology.Clipping(config.hop(), config.gapTolerance(), config.frameRateTolerance(), ANSWER_DRAIN_INTERVAL),
+        new InferenceTopology.Clipping(config.hop(), config.gapTolerance(), config.frameRateTolerance(), ANSWER_DRAIN_INTERVAL,
+            new CommitPacing(config.commitInterval())),
         validator, models, scheduler, events, metrics, new KafkaFrameHistory(config.kafka(), FRAME_HISTORY_TIMEOUT));
 
     Path temporary = null;
@@ -129,7 +131,8 @@ public final class InferenceService implements AutoCloseable {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    // the stream threads ask for their commits themselves (CommitPacing); Kafka Streams' own is the backstop
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, new CommitPacing(config.commitInterval()).backstop().toMillis());
     // An empty poll costs microseconds; an answer held for a whole poll cost a synchronized burst
     // 45 ms at p50 (README, round 21).
     props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, ANSWER_DRAIN_INTERVAL.toMillis());

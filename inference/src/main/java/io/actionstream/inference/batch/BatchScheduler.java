@@ -49,6 +49,8 @@ public final class BatchScheduler implements AutoCloseable {
   private final Object gathering = new Object();
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicInteger running = new AtomicInteger();
+  /** Clips handed over and not yet answered. */
+  private final AtomicInteger withTheNetwork = new AtomicInteger();
 
   public BatchScheduler(ModelHolder models, int maxBatch, Duration maxWait, InferenceMetrics metrics) {
     if (maxBatch < 1) {
@@ -70,8 +72,15 @@ public final class BatchScheduler implements AutoCloseable {
 
   public CompletableFuture<ClipInference> submit(ClipInput clip) {
     CompletableFuture<ClipInference> result = new CompletableFuture<>();
+    withTheNetwork.incrementAndGet();
+    result.whenComplete((inference, failure) -> withTheNetwork.decrementAndGet());
     queue.add(new Request(clip, result, CaptureClock.nowMicros()));
     return result;
+  }
+
+  /** Whether no clip, of any stream thread, is waiting for the network or in it. */
+  public boolean idle() {
+    return withTheNetwork.get() == 0;
   }
 
   private void work() {

@@ -79,6 +79,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   private final EventFactory events;
   private final InferenceMetrics metrics;
   private final Duration punctuation;
+  private final CommitPacing commits;
   private final String framesTopic;
   private final FrameHistory history;
   private final FrameValidator validator;
@@ -90,13 +91,16 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
    * forwarded, so the other frames skip walking the clips that wait (hundreds in a backlog).
    */
   private final AtomicBoolean answered = new AtomicBoolean();
+  /** Whether events or dead letters were forwarded since the last commit request. */
+  private boolean outputWaiting;
+  private long lastCommitRequestMs;
   private ProcessorContext<String, Message> context;
   private KeyValueStore<String, ClipState> states;
   private KeyValueStore<String, Long> legacyOffsets;
 
   ClipProcessor(ClipAssembler assembler, int hop, double frameRateTolerance, ModelHolder models, BatchScheduler scheduler,
-      EventFactory events, InferenceMetrics metrics, Duration punctuation, String framesTopic, FrameHistory history,
-      FrameValidator validator) {
+      EventFactory events, InferenceMetrics metrics, Duration punctuation, CommitPacing commits, String framesTopic,
+      FrameHistory history, FrameValidator validator) {
     this.assembler = assembler;
     this.hop = hop;
     this.frameRateTolerance = frameRateTolerance;
@@ -105,6 +109,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
     this.events = events;
     this.metrics = metrics;
     this.punctuation = punctuation;
+    this.commits = commits;
     this.framesTopic = framesTopic;
     this.history = history;
     this.validator = validator;
@@ -289,11 +294,23 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
     }
   }
 
-  /** Forwards the events of answered clips, keeping each camera's clips in order. */
+  /**
+   * Forwards the events of answered clips, keeping each camera's clips in order, and asks for a
+   * commit once they are all out (see {@link CommitPacing}).
+   */
   private void drain() {
-    if (!answered.getAndSet(false)) {
-      return;
+    if (answered.getAndSet(false)) {
+      forwardAnswered();
     }
+    long now = context.currentSystemTimeMs();
+    if (commits.due(now - lastCommitRequestMs, outputWaiting, !scheduler.idle())) {
+      context.commit();
+      lastCommitRequestMs = now;
+      outputWaiting = false;
+    }
+  }
+
+  private void forwardAnswered() {
     Set<String> blocked = new HashSet<>();
     Iterator<Pending> it = pending.values().iterator();
     while (it.hasNext()) {
@@ -305,6 +322,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         it.remove();
         deadLetter(p);
         finish(p.camera(), p.clip());
+        outputWaiting = true;
         continue;
       }
       if (!p.result().isDone()) {
@@ -318,6 +336,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         ActionEvent event = events.create(p.frames(), inference, nowUs);
         Frame last = p.frames().get(p.frames().size() - 1);
         context.forward(new Record<String, Message>(p.camera(), event, last.getCaptureTimeUs() / 1_000), InferenceTopology.EVENTS);
+        outputWaiting = true;
         metrics.event(event.getCameraId(), event.getLabels(0).getLabel(), event.getTimings().getCaptureToEventMs() / 1000.0);
       } catch (RuntimeException e) {
         log.error("Camera '{}': clip {}-{} failed in the network ({}); dropping it", p.camera(), p.clip().first(),

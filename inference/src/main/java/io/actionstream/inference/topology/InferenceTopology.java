@@ -51,10 +51,10 @@ public final class InferenceTopology {
   public record Topics(String frames, String events, String deadLetters) {}
 
   /**
-   * How clips are cut, how far their frame rate may be from the model's (a share), and when
-   * answers are looked for.
+   * How clips are cut, how far their frame rate may be from the model's (a share), when answers
+   * are looked for, and when their events are committed.
    */
-  public record Clipping(int hop, int gapTolerance, double frameRateTolerance, Duration punctuation) {}
+  public record Clipping(int hop, int gapTolerance, double frameRateTolerance, Duration punctuation, CommitPacing commits) {}
 
   private InferenceTopology() {}
 
@@ -64,7 +64,8 @@ public final class InferenceTopology {
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.frames());
     topology.addProcessor(VALIDATE, () -> new ValidationProcessor(validator, metrics), SOURCE);
     topology.addProcessor(CLIPS, () -> new ClipProcessor(new ClipAssembler(clipping.gapTolerance()), clipping.hop(),
-        clipping.frameRateTolerance(), models, scheduler, events, metrics, clipping.punctuation(), topics.frames(), history, validator),
+        clipping.frameRateTolerance(), models, scheduler, events, metrics, clipping.punctuation(), clipping.commits(), topics.frames(), history,
+        validator),
         VALIDATE);
     topology.addSink(DEAD_LETTERS, topics.deadLetters(), Serdes.String().serializer(), (topic, value) -> (byte[]) value, VALIDATE);
     topology.addSink(CLIP_DEAD_LETTERS, topics.deadLetters(), Serdes.String().serializer(), ProtoSerde.of(Frame.parser()).serializer(),

@@ -58,7 +58,7 @@ class InferenceTopologyTest {
     models = new ModelHolder(StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx", StudentModel.Feed.PIXELS));
     scheduler = new BatchScheduler(models, 4, Duration.ofMillis(5), metrics);
     var topology = InferenceTopology.build(new InferenceTopology.Topics("frames", "events", "dlq"),
-        new InferenceTopology.Clipping(hop, 2, 0.25, Duration.ofMillis(10)),
+        new InferenceTopology.Clipping(hop, 2, 0.25, Duration.ofMillis(10), new CommitPacing(Duration.ofMillis(100))),
         new FrameValidator(4096, Duration.ofMinutes(10), Clock.systemUTC()), models, scheduler,
         new EventFactory(2, new AttentionBoxes(0.3, 3, 0.0), true), metrics,
         (partition, offsets) -> {
