@@ -274,8 +274,8 @@ public record InferenceConfig(
   /**
    * How often the events are committed at most (Kafka Streams' {@code commit.interval.ms} as the
    * user set it in {@link #kafka}, else 100 ms): a stream thread commits once its events are out
-   * and none of its clips is with the network, no sooner than this after its last commit, and at
-   * least every second (see {@code CommitPacing}).
+   * and the network is idle, no sooner than this after its last commit, and at least every second
+   * or every interval, whichever is longer (see {@code CommitPacing}).
    */
   public Duration commitInterval() {
     String value = kafka.get(COMMIT_INTERVAL);

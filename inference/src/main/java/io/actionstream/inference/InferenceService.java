@@ -6,9 +6,9 @@ import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.swap.ArtifactFetcher;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.inference.swap.ReleaseWatcher;
+import io.actionstream.inference.topology.CommitPacing;
 import io.actionstream.inference.topology.DlqReason;
 import io.actionstream.inference.topology.FrameValidator;
-import io.actionstream.inference.topology.CommitPacing;
 import io.actionstream.inference.topology.InferenceTopology;
 import io.actionstream.inference.topology.KafkaFrameHistory;
 import io.actionstream.model.ModelRefusedException;
@@ -72,7 +72,7 @@ public final class InferenceService implements AutoCloseable {
    * only between polls, and Kafka Streams' own poll time (100 ms) held answers that long whenever
    * the frames paused, as between the frame instants of cameras started together.
    */
-  static final Duration ANSWER_DRAIN_INTERVAL = Duration.ofMillis(10);
+  private static final Duration ANSWER_DRAIN_INTERVAL = Duration.ofMillis(10);
 
   private final KafkaStreams streams;
   private final ModelHolder models;

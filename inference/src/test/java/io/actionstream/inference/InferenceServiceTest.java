@@ -57,8 +57,7 @@ class InferenceServiceTest {
         .modelFile(model).modelName("tiny").maxBatch(4).maxWait(Duration.ofMillis(10)).streamThreads(2).topicPartitions(2)
         .stateDir(dir.resolve("state")).metricsPort(0).build();
     try (InferenceService service = InferenceService.start(config);
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
-            new StringSerializer(), new ByteArraySerializer())) {
+        KafkaProducer<String, byte[]> producer = producer()) {
       for (long s = 0; s < 8; s++) {
         producer.send(new ProducerRecord<>("frames", "gate", TestFrames.frame("gate", "s", 0, s).toByteArray()));
       }
@@ -129,17 +128,9 @@ class InferenceServiceTest {
 
   @Test
   void aPausedServiceLeavesItsFramesWaitingAndTakesThemWhenResumed() throws Exception {
-    InferenceConfig config = InferenceConfig.builder(Map.of("bootstrap.servers", broker.bootstrapServers())).applicationId("pause-test")
-        .framesTopic("pause-frames").eventsTopic("pause-events").deadLetterTopic("pause-dlq").modelFile(model).modelName("tiny")
-        .maxBatch(4).maxWait(Duration.ofMillis(10)).streamThreads(1).topicPartitions(1).stateDir(dir.resolve("pause-state"))
-        .metricsPort(-1).build();
-    try (InferenceService service = InferenceService.start(config);
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-            "group.id", UUID.randomUUID().toString(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
-            new StringDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
-            new StringSerializer(), new ByteArraySerializer())) {
-      consumer.subscribe(List.of("pause-events"));
+    try (InferenceService service = InferenceService.start(oneThreadService("pause"));
+        KafkaConsumer<String, byte[]> consumer = committedConsumer("pause-events");
+        KafkaProducer<String, byte[]> producer = producer()) {
       service.pause();
       for (long s = 0; s < 4; s++) {
         producer.send(new ProducerRecord<>("pause-frames", "door", TestFrames.frame("door", "s", 0, s).toByteArray()));
@@ -170,7 +161,7 @@ class InferenceServiceTest {
    */
   @Test
   void anAnsweredClipBecomesAnEventWithoutWaitingForTheNextFrame() throws Exception {
-    List<Double> answerToEvent = clipsOneAtATime("answer", Map.of()).stream()
+    List<Double> answerToEvent = clipsOneAtATime("answer").stream()
         .map(r -> (double) r.event().getTimings().getAnswerToEventMs()).toList();
     // the first clips also wait for the JIT; the median says what the drain does
     assertThat(median(answerToEvent)).as("median ms from the network's answer to the event, of %s", answerToEvent).isLessThan(50.0);
@@ -183,7 +174,7 @@ class InferenceServiceTest {
    */
   @Test
   void anEventIsCommittedOnceItsClipIsAnsweredRatherThanAtTheBackstop() throws Exception {
-    List<Double> eventToReceipt = clipsOneAtATime("commit", Map.of()).stream().map(Received::eventToReceiptMs).toList();
+    List<Double> eventToReceipt = clipsOneAtATime("commit").stream().map(Received::eventToReceiptMs).toList();
     assertThat(median(eventToReceipt)).as("median ms from the event to its receipt after the commit, of %s", eventToReceipt)
         .isLessThan(250.0);
   }
@@ -199,21 +190,11 @@ class InferenceServiceTest {
    * Sends seven clips of one camera to a service of its own, one clip's frames at a time, each
    * after the last clip's event was received, and returns the events.
    */
-  private static List<Received> clipsOneAtATime(String name, Map<String, String> kafka) throws Exception {
-    Map<String, String> clients = new java.util.HashMap<>(kafka);
-    clients.put("bootstrap.servers", broker.bootstrapServers());
-    InferenceConfig config = InferenceConfig.builder(clients).applicationId(name + "-test").framesTopic(name + "-frames")
-        .eventsTopic(name + "-events").deadLetterTopic(name + "-dlq").modelFile(model).modelName("tiny").maxBatch(4)
-        .maxWait(Duration.ofMillis(10)).streamThreads(1).topicPartitions(1).stateDir(dir.resolve(name + "-state")).metricsPort(-1)
-        .build();
+  private static List<Received> clipsOneAtATime(String name) throws Exception {
     List<Received> received = new ArrayList<>();
-    try (InferenceService service = InferenceService.start(config);
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-            "group.id", UUID.randomUUID().toString(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
-            new StringDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
-            new StringSerializer(), new ByteArraySerializer())) {
-      consumer.subscribe(List.of(name + "-events"));
+    try (InferenceService service = InferenceService.start(oneThreadService(name));
+        KafkaConsumer<String, byte[]> consumer = committedConsumer(name + "-events");
+        KafkaProducer<String, byte[]> producer = producer()) {
       for (long first = 0; first < 28; first += 4) {
         for (long s = first; s < first + 4; s++) {
           producer.send(new ProducerRecord<>(name + "-frames", "hall", TestFrames.frame("hall", "s", 0, s).toByteArray()));
@@ -232,6 +213,27 @@ class InferenceServiceTest {
       }
     }
     return received;
+  }
+
+  /** A service with one stream thread and topics, application id and state of its own, named after {@code name}. */
+  private static InferenceConfig oneThreadService(String name) {
+    return InferenceConfig.builder(Map.of("bootstrap.servers", broker.bootstrapServers())).applicationId(name + "-test")
+        .framesTopic(name + "-frames").eventsTopic(name + "-events").deadLetterTopic(name + "-dlq").modelFile(model).modelName("tiny")
+        .maxBatch(4).maxWait(Duration.ofMillis(10)).streamThreads(1).topicPartitions(1).stateDir(dir.resolve(name + "-state"))
+        .metricsPort(-1).build();
+  }
+
+  /** A consumer of {@code topic}'s committed records from its beginning, as a downstream team reads events. */
+  private static KafkaConsumer<String, byte[]> committedConsumer(String topic) {
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
+        "group.id", UUID.randomUUID().toString(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
+        new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topic));
+    return consumer;
+  }
+
+  private static KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer());
   }
 
   private static double median(List<Double> values) {
@@ -262,10 +264,7 @@ class InferenceServiceTest {
 
   private static List<ConsumerRecord<String, byte[]>> read(String topic, int count) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-        "group.id", UUID.randomUUID().toString(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
+    try (KafkaConsumer<String, byte[]> consumer = committedConsumer(topic)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (records.size() < count && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
