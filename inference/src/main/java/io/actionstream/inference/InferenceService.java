@@ -109,10 +109,10 @@ public final class InferenceService implements AutoCloseable {
     EventFactory events = new EventFactory(config.topK(), AttentionBoxes.defaults(),
         config.includeAttentionMap());
     FrameValidator validator = new FrameValidator(config.maxFrameDimension(), config.futureTolerance(), Clock.systemUTC());
+    CommitPacing commits = new CommitPacing(config.commitInterval());
     var topology = InferenceTopology.build(
         new InferenceTopology.Topics(config.framesTopic(), config.eventsTopic(), config.deadLetterTopic()),
-        new InferenceTopology.Clipping(config.hop(), config.gapTolerance(), config.frameRateTolerance(), ANSWER_DRAIN_INTERVAL,
-            new CommitPacing(config.commitInterval())),
+        new InferenceTopology.Clipping(config.hop(), config.gapTolerance(), config.frameRateTolerance(), ANSWER_DRAIN_INTERVAL, commits),
         validator, models, scheduler, events, metrics, new KafkaFrameHistory(config.kafka(), FRAME_HISTORY_TIMEOUT));
 
     Path temporary = null;
@@ -132,7 +132,7 @@ public final class InferenceService implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     // the stream threads ask for their commits themselves (CommitPacing); Kafka Streams' own is the backstop
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, new CommitPacing(config.commitInterval()).backstop().toMillis());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commits.backstop().toMillis());
     // An empty poll costs microseconds; an answer held for a whole poll cost a synchronized burst
     // 45 ms at p50 (README, round 21).
     props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, ANSWER_DRAIN_INTERVAL.toMillis());
