@@ -171,22 +171,42 @@ public final class ClipPreprocessor implements AutoCloseable {
    * keeps only the crop, so a full picture per frame would be garbage) and says how.
    */
   private Crop resizeIntoBuffer(Mat image, Frame frame, ModelSpec spec) {
-    Crop crop;
     PixelRect part = pictureRegion(frame, image.cols(), image.rows());
-    try (Rect region = new Rect(part.x(), part.y(), part.width(), part.height()); Mat picture = new Mat(image, region)) {
-      crop = crop(spec, region.width(), region.height());
-      try (Size size = new Size(crop.width(), crop.height())) {
-        opencv_imgproc.resize(picture, resized, size, 0, 0, interpolation(spec));
-      }
-    }
-    // one copy out of native memory, not one per row: a JNI call and a pointer object per row
-    // cost more than the copying
+    Crop crop = crop(spec, part.width(), part.height());
     int total = crop.width() * crop.height() * 3;
     if (resizedPixels.length < total) {
       resizedPixels = new byte[total];
     }
+    if (crop.width() == part.width() && crop.height() == part.height() && image.type() == CV_8UC3 && image.isContinuous()) {
+      // the picture is the model's resize already (the default 128x128 frames): OpenCV's resize to
+      // the same size is a copy, so the picture's rows are copied out as they are, the same bytes
+      // without the resize's own buffer and native objects (a fifth of a 128x128 JPEG frame's
+      // preparation, scratch measurement: 79 against 59 us with its decode)
+      copyPicture(image, part);
+      return crop;
+    }
+    try (Rect region = new Rect(part.x(), part.y(), part.width(), part.height()); Mat picture = new Mat(image, region);
+        Size size = new Size(crop.width(), crop.height())) {
+      opencv_imgproc.resize(picture, resized, size, 0, 0, interpolation(spec));
+    }
+    // one copy out of native memory, not one per row: a JNI call and a pointer object per row
+    // cost more than the copying
     resized.data().get(resizedPixels, 0, total);
     return crop;
+  }
+
+  /** Copies the {@code part} of a continuous BGR image into {@link #resizedPixels}, row after row. */
+  private void copyPicture(Mat image, PixelRect part) {
+    BytePointer data = image.data();
+    long stride = (long) image.cols() * 3;
+    int rowBytes = part.width() * 3;
+    if (part.x() == 0 && part.width() == image.cols()) {
+      data.position(part.y() * stride).get(resizedPixels, 0, part.height() * rowBytes);
+      return;
+    }
+    for (int row = 0; row < part.height(); row++) {
+      data.position((part.y() + row) * stride + part.x() * 3L).get(resizedPixels, row * rowBytes, rowBytes);
+    }
   }
 
   private static int interpolation(ModelSpec spec) {

@@ -98,13 +98,67 @@ class ClipPreprocessorTest {
     ModelSpec resized = spec(ModelContract.SHORT_SIDE_CENTRE_CROP, 18);
     try (ClipPreprocessor preprocessor = new ClipPreprocessor(); Mat image = ClipPreprocessor.decode(raw)) {
       byte[] fromBytes = preprocessor.prepare(raw, atItsSize);
-      assertThat(fromBytes).isEqualTo(preprocessor.prepare(image, raw, atItsSize));
+      assertThat(fromBytes).isEqualTo(openCvPrepared(image, raw, atItsSize));
       // the centre 16x16 of the 24x20 picture: x 4-19, picture y 2-17, frame y 3-18
       assertThat(fromBytes[0]).isEqualTo(bgr[(3 * 24 + 4) * 3]);
       assertThat(fromBytes[fromBytes.length - 1]).isEqualTo(bgr[(18 * 24 + 19) * 3 + 2]);
       // a picture the model resizes goes through OpenCV, and both ways agree there too
       assertThat(preprocessor.prepare(raw, resized)).isEqualTo(preprocessor.prepare(image, raw, resized));
     }
+  }
+
+  @Test
+  void aDecodedPictureAtTheModelsResizeGivesTheBytesOpenCvsResizeGives() {
+    // 24x22 JPEG frames whose 24x20 or 20x20 picture is at the model's resize (short side 20): the
+    // picture is copied out of the decoded image without a resize, which must change nothing
+    ModelSpec atItsSize = spec(ModelContract.SHORT_SIDE_CENTRE_CROP, 20);
+    Frame wholeRows = jpegFrame(24, 22, Region.newBuilder().setY(1).setWidth(24).setHeight(20).build());
+    Frame inside = jpegFrame(24, 22, Region.newBuilder().setX(3).setY(1).setWidth(20).setHeight(20).build());
+    for (Frame jpeg : new Frame[] {wholeRows, inside}) {
+      try (ClipPreprocessor preprocessor = new ClipPreprocessor(); Mat image = ClipPreprocessor.decode(jpeg)) {
+        byte[] expected = openCvPrepared(image, jpeg, atItsSize);
+        assertThat(preprocessor.prepare(image, jpeg, atItsSize)).as("served crop, region %s", jpeg.getImageRegion()).isEqualTo(expected);
+        assertThat(preprocessor.prepare(jpeg, atItsSize)).as("decoded with the clip").isEqualTo(expected);
+        Picture picture = preprocessor.resize(image, jpeg, atItsSize);
+        assertThat(picture.crop((picture.width() - 16) / 2, (picture.height() - 16) / 2, 16, 16, false)).as("training's picture, region %s", jpeg.getImageRegion()).isEqualTo(expected);
+      }
+    }
+  }
+
+  /**
+   * What OpenCV gives a frame for {@code spec}, spelled out: the picture part of the decoded image
+   * resized with {@code cv::resize} (whatever its size), then its centre cut out.
+   */
+  private static byte[] openCvPrepared(Mat image, Frame frame, ModelSpec spec) {
+    var part = ClipPreprocessor.pictureRegion(frame, image.cols(), image.rows());
+    ClipPreprocessor.Crop crop = ClipPreprocessor.crop(spec, part.width(), part.height());
+    try (var region = new org.bytedeco.opencv.opencv_core.Rect(part.x(), part.y(), part.width(), part.height());
+        Mat picture = new Mat(image, region); Mat resized = new Mat();
+        var size = new org.bytedeco.opencv.opencv_core.Size(crop.width(), crop.height())) {
+      org.bytedeco.opencv.global.opencv_imgproc.resize(picture, resized, size, 0, 0, ModelContract.AREA.equals(spec.interpolation())
+          ? org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA : org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR);
+      byte[] bgr = new byte[crop.width() * crop.height() * 3];
+      resized.data().get(bgr);
+      return new Picture(crop.width(), crop.height(), bgr).crop(crop.x(), crop.y(), spec.width(), spec.height(), false);
+    }
+  }
+
+  /** A JPEG frame whose every pixel differs from its neighbours, so that a shifted copy shows. */
+  private static Frame jpegFrame(int width, int height, Region picture) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, new Color((x * 37 + y * 11) % 256, (x * 5 + y * 41) % 256, (x * y * 3 + 60) % 256).getRGB());
+      }
+    }
+    ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "jpg", jpeg);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return Frame.newBuilder().setCameraId("cam").setSequenceNumber(2).setEncoding(ImageEncoding.IMAGE_ENCODING_JPEG)
+        .setImage(ByteString.copyFrom(jpeg.toByteArray())).setWidth(width).setHeight(height).setImageRegion(picture).build();
   }
 
   private static ModelSpec spec(String resize, int shortSide) {
