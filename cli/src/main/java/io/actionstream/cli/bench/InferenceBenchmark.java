@@ -433,6 +433,16 @@ public final class InferenceBenchmark implements Callable<Integer> {
     double ownFloor = halfLoad * burstCpuPerClip / cores;
     report.add(String.format(Locale.ROOT, "Against the synchronized run's own ONNX Runtime CPU, %.1f ms per clip, the floor is %.0f ms and "
         + "its p99 %.2fx of it (not the target's figure, which uses (2)).", burstCpuPerClip, ownFloor, inPhase.percentile(99) / ownFloor));
+    // the cameras' other frames keep coming through a burst: what the rest of the process does
+    // beside the network bounds how fast the network can go unless that work waits for it
+    double aroundBurst = inPhase.cpu().totalCores() - inPhase.cpu().cores(CpuUse.ONNX_RUNTIME);
+    double aroundSpread = spread.cpu().totalCores() - spread.cpu().cores(CpuUse.ONNX_RUNTIME);
+    report.add(String.format(Locale.ROOT, "The work around the network (the process's CPU but ONNX Runtime's: ingest, broker, stream "
+        + "threads, JVM) kept %.2f of the %d cores busy through the synchronized run (%.2f through the spread one). Had all of it gone on "
+        + "beside the burst, the network's batches would take %.2fx their CPU time in wall time; they took %.2fx (%.1f ms of wall "
+        + "time per clip against the run's own %.1f ms of ONNX Runtime CPU).", aroundBurst, cores, aroundSpread,
+        NetworkTime.stretchBeside(aroundBurst, cores), inPhase.network().wallMsPerClip() / burstCpuPerClip,
+        inPhase.network().wallMsPerClip(), burstCpuPerClip));
     int sustainedCameras = sustained ? tried : 0;
     if (fixedCameras != null) {
       targets.add(String.format(Locale.ROOT, "| >= %d real-time 8 fps cameras | %s | --cameras %d: not searched | |", TARGET_CAMERAS,

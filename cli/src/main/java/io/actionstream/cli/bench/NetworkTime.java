@@ -27,6 +27,21 @@ record NetworkTime(long clips, double wallMsPerClip, double meanBatch) {
     return new NetworkTime(n, n == 0 ? Double.NaN : wall / n, n == 0 ? Double.NaN : (double) batchSizes / n);
   }
 
+  /**
+   * How many times their CPU time the network's batches take in wall time when the rest of the
+   * process keeps {@code coresAround} of the machine's {@code cores} busy beside them, all of it
+   * and none of it put off until the network is done: the network then has {@code cores -
+   * coresAround} cores, so {@code cores / (cores - coresAround)}; infinite when that leaves none.
+   * What a synchronized burst costs above its compute floor where the cameras' other frames keep
+   * coming through it (README, speed targets round 22).
+   */
+  static double stretchBeside(double coresAround, int cores) {
+    if (coresAround < 0 || cores < 1) {
+      throw new IllegalArgumentException(coresAround + " cores around the network on " + cores);
+    }
+    return coresAround >= cores ? Double.POSITIVE_INFINITY : cores / (cores - coresAround);
+  }
+
   /** Milliseconds that {@code burstClips} clips take in the network at this run's wall time per clip, on {@code cores} side by side. */
   double burstMs(int burstClips, int cores) {
     return burstClips * wallMsPerClip / cores;

@@ -41,6 +41,15 @@ class NetworkTimeTest {
   }
 
   @Test
+  void theWorkAroundTheNetworkStretchesItsBatchesByTheCoresItLeaves() {
+    assertThat(NetworkTime.stretchBeside(0, 2)).as("nothing around it").isEqualTo(1.0);
+    assertThat(NetworkTime.stretchBeside(0.4, 2)).as("1.6 of 2 cores left").isCloseTo(1.25, within(1e-9));
+    assertThat(NetworkTime.stretchBeside(1, 4)).as("3 of 4 cores left").isCloseTo(4.0 / 3, within(1e-9));
+    assertThat(NetworkTime.stretchBeside(2, 2)).as("no core left").isInfinite();
+    assertThatThrownBy(() -> NetworkTime.stretchBeside(-0.1, 2)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void noEventsGiveNoFigures() {
     NetworkTime time = NetworkTime.of(List.of());
     assertThat(time.clips()).isZero();
