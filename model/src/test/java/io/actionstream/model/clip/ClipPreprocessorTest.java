@@ -151,14 +151,20 @@ class ClipPreprocessorTest {
         image.setRGB(x, y, new Color((x * 37 + y * 11) % 256, (x * 5 + y * 41) % 256, (x * y * 3 + 60) % 256).getRGB());
       }
     }
+    return jpegFrame(image, 2, picture);
+  }
+
+  /** {@code image} as a JPEG frame whose picture is {@code picture}. */
+  private static Frame jpegFrame(BufferedImage image, int sequence, Region picture) {
     ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
     try {
       ImageIO.write(image, "jpg", jpeg);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return Frame.newBuilder().setCameraId("cam").setSequenceNumber(2).setEncoding(ImageEncoding.IMAGE_ENCODING_JPEG)
-        .setImage(ByteString.copyFrom(jpeg.toByteArray())).setWidth(width).setHeight(height).setImageRegion(picture).build();
+    return Frame.newBuilder().setCameraId("cam").setSequenceNumber(sequence).setEncoding(ImageEncoding.IMAGE_ENCODING_JPEG)
+        .setImage(ByteString.copyFrom(jpeg.toByteArray())).setWidth(image.getWidth()).setHeight(image.getHeight())
+        .setImageRegion(picture).build();
   }
 
   private static ModelSpec spec(String resize, int shortSide) {
@@ -177,14 +183,6 @@ class ClipPreprocessorTest {
     g.setColor(Color.BLUE);
     g.fillRect(160, 40, 80, 120);
     g.dispose();
-    ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "jpg", jpeg);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return Frame.newBuilder().setCameraId("cam").setSequenceNumber(1).setEncoding(ImageEncoding.IMAGE_ENCODING_JPEG)
-        .setImage(ByteString.copyFrom(jpeg.toByteArray())).setWidth(240).setHeight(160)
-        .setImageRegion(Region.newBuilder().setY(40).setWidth(240).setHeight(120)).build();
+    return jpegFrame(image, 1, Region.newBuilder().setY(40).setWidth(240).setHeight(120).build());
   }
 }
