@@ -435,9 +435,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
         + "its p99 %.2fx of it (not the target's figure, which uses (2)).", burstCpuPerClip, ownFloor, inPhase.percentile(99) / ownFloor));
     // the cameras' other frames keep coming through a burst: what the rest of the process does
     // beside the network bounds how fast the network can go unless that work waits for it
-    // (at least 0: the process's clock and the threads' are read a moment apart)
-    double aroundBurst = Math.max(0, inPhase.cpu().totalCores() - inPhase.cpu().cores(CpuUse.ONNX_RUNTIME));
-    double aroundSpread = Math.max(0, spread.cpu().totalCores() - spread.cpu().cores(CpuUse.ONNX_RUNTIME));
+    double aroundBurst = inPhase.coresAroundTheNetwork();
+    double aroundSpread = spread.coresAroundTheNetwork();
     report.add(String.format(Locale.ROOT, "The work around the network (the process's CPU but ONNX Runtime's: ingest, broker, stream "
         + "threads, JVM) kept %.2f of the %d cores busy through the synchronized run (%.2f through the spread one). Had all of it gone on "
         + "beside the burst, the network's batches would take %.2fx their CPU time in wall time; they took %.2fx (%.1f ms of wall "
@@ -711,6 +710,15 @@ public final class InferenceBenchmark implements Callable<Integer> {
     /** ONNX Runtime's CPU per clip over the run after the warm-up, in milliseconds. */
     double onnxMsPerClip() {
       return 1000 * cpu.cores(CpuUse.ONNX_RUNTIME) / clipsPerSecond();
+    }
+
+    /**
+     * Cores' worth of the process's CPU other than ONNX Runtime's over the run after the warm-up:
+     * the work around the network. At least 0, since the process's clock and the threads' are read
+     * a moment apart.
+     */
+    double coresAroundTheNetwork() {
+      return Math.max(0, cpu.totalCores() - cpu.cores(CpuUse.ONNX_RUNTIME));
     }
 
     /** Events per second after the warm-up, the window the CPU was measured over. */

@@ -302,6 +302,9 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
     if (answered.getAndSet(false)) {
       forwardAnswered();
     }
+    if (!outputWaiting) {
+      return; // nothing to commit: no clock read or look at the network for most frames
+    }
     long now = context.currentSystemTimeMs();
     if (commits.due(now - lastCommitRequestMs, outputWaiting, !scheduler.idle())) {
       context.commit();
