@@ -91,8 +91,9 @@ final class IngestCommand implements Callable<Integer>, ErrorReporter.SettingNam
   String resize;
 
   @Option(names = "--encoding", paramLabel = "FORMAT",
-      description = "jpeg (default) or raw: BGR24 pixels, no JPEG encode here nor decode in the inference, about 8x the bytes "
-          + "on the broker; use a student trained on the same (train --frame-encoding).")
+      description = "jpeg (default); raw: BGR24 pixels, no JPEG encode here nor decode in the inference, about 8x the bytes "
+          + "on the broker; or i420: planar YUV 4:2:0, half raw's bytes for a colour conversion on each side. Use a student "
+          + "trained on the same (train --frame-encoding).")
   String encoding;
 
   @Option(names = "--jpeg-quality", paramLabel = "Q", description = "JPEG quality 1-100 (default: 85).")

@@ -92,8 +92,8 @@ final class TrainCommand implements Callable<Integer> {
   String frameResize;
 
   @Option(names = "--frame-encoding", paramLabel = "FORMAT",
-      description = "How the frames are encoded before preprocessing, as the ingest's --encoding: jpeg (at quality 85) or raw "
-          + "(BGR24); cameras should be ingested the same way (default: the ingest's default, jpeg).")
+      description = "How the frames are encoded before preprocessing, as the ingest's --encoding: jpeg (at quality 85), raw "
+          + "(BGR24) or i420 (planar YUV 4:2:0); cameras should be ingested the same way (default: the ingest's default, jpeg).")
   String frameFormat;
 
   @Option(names = "--widths", split = ",", defaultValue = "16,32,64,128", description = "Channels of the four stages (default: ${DEFAULT-VALUE}).")

@@ -23,7 +23,9 @@ import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelMetadata;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.attention.AttentionBoxes;
+import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.frame.FrameEncodings;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.model.runtime.ExecutionProvider;
 import io.actionstream.model.runtime.PixelInput;
 import io.actionstream.model.runtime.StudentModel;
@@ -56,6 +58,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Training sees what serving sees. One generated SynthActions video goes down both paths with
@@ -79,6 +83,7 @@ class TrainingServingParityTest {
   private static DecodedVideo prepared;
   private static ClipSampler sampler;
   private static ClipWindow window;
+  private static final Map<ImageFormat, float[]> uncompressedTensors = new java.util.EnumMap<>(ImageFormat.class);
 
   @BeforeAll
   static void runBothPaths() throws Exception {
@@ -140,7 +145,7 @@ class TrainingServingParityTest {
     ClipState state = new ClipState();
     List<String> keys = new ArrayList<>();
     List<Frame> valid = new ArrayList<>();
-    try (PreparedFrames pixels = new PreparedFrames()) {
+    try (PreparedFrames pixels = new PreparedFrames(); ClipPreprocessor batching = new ClipPreprocessor()) {
       for (Frame frame : frames) {
         FrameValidator.Result result = validator.validate(frame.getCameraId(), frame.toByteArray());
         assertThat(result.valid()).as("frame %d: %s", frame.getSequenceNumber(), result.detail()).isTrue();
@@ -158,7 +163,7 @@ class TrainingServingParityTest {
           int frameBytes = spec.clipValues() / spec.frames();
           List<FramePixels> clipPixels = pixels.pixels(keys, valid, spec);
           for (int k = 0; k < clipPixels.size(); k++) {
-            clipPixels.get(k).copyTo(clip, k * frameBytes);
+            clipPixels.get(k).copyTo(clip, k * frameBytes, batching);
           }
           return clip;
         }
@@ -207,19 +212,22 @@ class TrainingServingParityTest {
         .containsExactly(checked.run(trainingTensor, 1).logits(), org.assertj.core.data.Offset.offset(1e-5f));
   }
 
-  @Test
-  void rawFramesGiveTheSameTensorOnBothPathsToo(@TempDir Path rawDir) throws Exception {
-    // a student trained on raw frames: the shipped contract with the BGR24 frame encoding
+  @ParameterizedTest(name = "{0} frames")
+  @ValueSource(strings = {"raw", "i420"})
+  void uncompressedFramesGiveTheSameTensorOnBothPathsToo(String encoding, @TempDir Path rawDir) throws Exception {
+    // a student trained on uncompressed frames: the shipped contract with the BGR24 or I420 frame encoding
+    ImageFormat format = ImageFormat.parse(encoding);
     ModelSpec jpeg = student.spec();
     Map<String, String> metadata = new java.util.LinkedHashMap<>(ModelMetadata.write(jpeg));
     metadata.put(ModelContract.INPUT_KEY, com.google.protobuf.util.JsonFormat.printer().print(jpeg.input().toBuilder()
-        .setFrameEncoding(jpeg.frameEncoding().toBuilder().setEncoding(ImageEncoding.IMAGE_ENCODING_BGR24).setQuality(0))));
+        .setFrameEncoding(jpeg.frameEncoding().toBuilder().setEncoding(format.toProto()).setQuality(0))));
     ModelSpec spec = ModelMetadata.read(metadata);
     new SynthActionsWriter(SynthOptions.DEFAULTS.withClipsPerClass(6)).write(rawDir.resolve("data"), 2, done -> {});
     VideoSample sample = DatasetReader.read(rawDir.resolve("data"), 1).train().get(0);
 
-    List<Frame> frames = ingested(sample, spec, "raw");
-    assertThat(frames.get(0).getEncoding()).isEqualTo(ImageEncoding.IMAGE_ENCODING_BGR24);
+    List<Frame> frames = ingested(sample, spec, encoding);
+    assertThat(frames.get(0).getEncoding()).isEqualTo(format.toProto());
+    assertThat((long) frames.get(0).getImage().size()).isEqualTo(format.pixelBytes(frames.get(0).getWidth(), frames.get(0).getHeight()));
     assertThat(FrameEncodings.sameFitting(spec.frameEncoding(), frames.get(0))).isTrue();
     float[] serving = networkTensor(servingPixels(frames, spec), spec);
 
@@ -234,6 +242,11 @@ class TrainingServingParityTest {
         .isEqualTo(-1);
     // no JPEG on either path: not the JPEG frames' tensor
     assertThat(serving).isNotEqualTo(servingTensor);
+    uncompressedTensors.put(format, serving);
+    if (uncompressedTensors.size() == 2) {
+      // I420 is lossy (BT.601's limited range, colour at half resolution): not BGR24's tensor
+      assertThat(uncompressedTensors.get(ImageFormat.I420)).isNotEqualTo(uncompressedTensors.get(ImageFormat.RAW));
+    }
   }
 
   private static org.assertj.core.api.Condition<float[]> sameEverywhere() {

@@ -117,7 +117,7 @@ public final class ModelSpec {
         || encoding.getResizeMode() == ResizeMode.RESIZE_MODE_UNSPECIFIED || encoding.getResizeMode() == ResizeMode.UNRECOGNIZED
         || !FrameEncodings.validImage(encoding)) {
       throw new IllegalArgumentException("frame_encoding (the frames the model was trained on) must give a size, a resize mode, "
-          + "and JPEG with a quality of 1-100 or BGR24; got {" + encoding.toString().replace('\n', ' ').trim() + "}");
+          + "and JPEG with a quality of 1-100, BGR24 or I420 (of an even size); got {" + encoding.toString().replace('\n', ' ').trim() + "}");
     }
   }
 

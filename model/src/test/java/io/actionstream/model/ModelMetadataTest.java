@@ -76,7 +76,18 @@ class ModelMetadataTest {
     assertThat(raw.frameEncoding().getQuality()).as("a JPEG setting, not kept for raw frames").isZero();
     assertThat(ModelMetadata.read(ModelMetadata.write(raw))).isEqualTo(raw);
     refused(m -> input(m, i -> i.setFrameEncoding(i.getFrameEncoding().toBuilder()
-        .setEncoding(ImageEncoding.IMAGE_ENCODING_UNSPECIFIED))), "JPEG with a quality of 1-100 or BGR24");
+        .setEncoding(ImageEncoding.IMAGE_ENCODING_UNSPECIFIED))), "JPEG with a quality of 1-100, BGR24 or I420");
+  }
+
+  @Test
+  void aModelTrainedOnI420FramesSaysSoAndNeedsAnEvenFrameSize() throws ModelRefusedException {
+    ModelSpec i420 = ModelMetadata.read(input(new LinkedHashMap<>(ModelMetadata.write(spec)),
+        i -> i.setFrameEncoding(FrameEncodings.of(128, 128, ResizeMode.CROP, ImageFormat.I420, 85))));
+    assertThat(i420.frameEncoding().getEncoding()).isEqualTo(ImageEncoding.IMAGE_ENCODING_I420);
+    assertThat(i420.frameEncoding().getQuality()).isZero();
+    assertThat(ModelMetadata.read(ModelMetadata.write(i420))).isEqualTo(i420);
+    refused(m -> input(m, i -> i.setFrameEncoding(FrameEncodings.of(127, 128, ResizeMode.CROP, ImageFormat.I420, 85))),
+        "I420 (of an even size)");
   }
 
   @Test

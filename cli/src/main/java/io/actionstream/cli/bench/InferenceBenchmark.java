@@ -117,8 +117,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
   Integer frameSize;
 
   @Option(names = "--frame-encoding", paramLabel = "FORMAT",
-      description = "How the cameras' frames are encoded, as the ingest's --encoding: jpeg or raw (default: the model's frame "
-          + "encoding, what it was trained on).")
+      description = "How the cameras' frames are encoded, as the ingest's --encoding: jpeg, raw or i420 (default: the model's "
+          + "frame encoding, what it was trained on).")
   String frameFormat;
 
   /**

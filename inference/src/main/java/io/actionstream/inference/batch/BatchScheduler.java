@@ -222,7 +222,7 @@ public final class BatchScheduler implements AutoCloseable {
     int available = clip.frames().size();
     for (int k = 0; k < spec.frames(); k++) {
       if (prepared) {
-        clip.pixels().get(k).copyTo(batch, offset + k * frameBytes);
+        clip.pixels().get(k).copyTo(batch, offset + k * frameBytes, preprocessor);
       } else {
         // a clip of another length: take frames evenly spread over it
         int source = (int) Math.min(available - 1, Math.round((double) k * (available - 1) / Math.max(1, spec.frames() - 1)));

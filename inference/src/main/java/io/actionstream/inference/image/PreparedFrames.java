@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * ClipPreprocessor}: each frame is prepared (resized and cropped for the model) when it arrives,
  * decoded once by validation, and waits in memory by frame key with its message, so that a
  * complete clip neither reads its frames back from the store nor decodes them: its frames'
- * pixels go to the network as they are (which normalizes them, see {@code PixelInput}). A raw
- * frame at the model's resize is not copied at all until its crop goes into a batch. Kept in
+ * pixels go to the network as they are (which normalizes them, see {@code PixelInput}). An
+ * uncompressed frame at the model's resize is not copied at all until its crop goes into a batch. Kept in
  * memory only: after a restart or a rebalance clip assembly reads the frames back from the frames
  * topic and prepares them again. One instance per stream task (it reuses the preprocessor's buffers).
  */
@@ -32,8 +32,8 @@ public final class PreparedFrames implements AutoCloseable {
   private final ClipPreprocessor preprocessor = new ClipPreprocessor();
 
   /**
-   * Prepares an arriving frame for {@code spec} (a raw frame at the model's resize needs nothing:
-   * its crop is cut from its bytes into the batch); on failure its clip decodes it again later.
+   * Prepares an arriving frame for {@code spec} (an uncompressed frame at the model's resize needs
+   * nothing: its crop is cut from its bytes into the batch); on failure its clip decodes it again later.
    */
   public void arrived(String key, DecodedFrame decoded, ModelSpec spec) {
     try {
@@ -44,7 +44,7 @@ public final class PreparedFrames implements AutoCloseable {
     }
   }
 
-  /** The frame's pixels for {@code spec}: a raw crop left in the frame, or prepared now (decoding it unless {@code image} is given). */
+  /** The frame's pixels for {@code spec}: an uncompressed crop left in the frame, or prepared now (decoding it unless {@code image} is given). */
   private FramePixels prepared(Frame frame, Mat image, ModelSpec spec) {
     if (ClipPreprocessor.croppableFromBytes(frame, spec)) {
       return new FramePixels.RawCrop(frame, spec);

@@ -3,8 +3,8 @@ package io.actionstream.inference.topology;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.actionstream.model.clip.ClipPreprocessor;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.schemas.v1.Frame;
-import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Region;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,15 +12,15 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Decides whether a record of the frames topic is a usable frame: cheap checks first (parse,
- * identity, declared sizes, geometry, timestamps), the image last (a JPEG decoded, a BGR24
- * frame's byte count checked). A usable JPEG frame comes with its decoded image, so nothing decodes
+ * identity, declared sizes, geometry, timestamps), the image last (a JPEG decoded, an
+ * uncompressed BGR24 or I420 frame's byte count checked). A usable JPEG frame comes with its decoded image, so nothing decodes
  * it a second time. Hostile input of any kind ends in a {@link Result} with a reason, never in an exception.
  */
 public final class FrameValidator {
 
   /**
-   * A usable frame with its decoded image (BGR, owned by the receiver, who closes it; null for a
-   * BGR24 frame, whose bytes are its pixels), or the reason and a detail for the dead-letter topic.
+   * A usable frame with its decoded image (BGR, owned by the receiver, who closes it; null for an
+   * uncompressed frame, whose bytes are its pixels), or the reason and a detail for the dead-letter topic.
    */
   public record Result(Frame frame, Mat image, DlqReason reason, String detail) {
     public boolean valid() {
@@ -72,10 +72,11 @@ public final class FrameValidator {
     if (!frame.getCameraId().equals(key)) {
       return Result.bad(DlqReason.KEY_MISMATCH, "record key '" + key + "' is not the frame's camera id '" + frame.getCameraId() + "'");
     }
-    boolean raw = frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_BGR24;
-    if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_JPEG && !raw) {
-      return Result.bad(DlqReason.UNSUPPORTED_ENCODING, "image encoding " + frame.getEncoding() + " is neither JPEG nor BGR24");
+    ImageFormat format = ImageFormat.supported(frame.getEncoding()).orElse(null);
+    if (format == null) {
+      return Result.bad(DlqReason.UNSUPPORTED_ENCODING, "image encoding " + frame.getEncoding() + " is none of JPEG, BGR24 and I420");
     }
+    boolean raw = format.uncompressed();
     if (frame.getImage().isEmpty()) {
       return Result.bad(DlqReason.EMPTY_IMAGE, "the frame has no image");
     }
@@ -103,8 +104,14 @@ public final class FrameValidator {
     }
     if (raw) {
       // the bytes are the pixels: nothing to decode, and the preprocessing crops them where they are
-      return frame.getImage().size() == 3 * width * height ? Result.ok(frame, null) : Result.bad(DlqReason.UNDECODABLE_IMAGE,
-          frame.getImage().size() + " bytes are not the " + 3 * width * height + " of " + width + "x" + height + " BGR24 pixels");
+      String sizeProblem = format.sizeProblem(frame.getWidth(), frame.getHeight());
+      if (sizeProblem != null) {
+        return Result.bad(DlqReason.UNDECODABLE_IMAGE, sizeProblem);
+      }
+      long expected = format.pixelBytes(width, height);
+      return frame.getImage().size() == expected ? Result.ok(frame, null) : Result.bad(DlqReason.UNDECODABLE_IMAGE,
+          frame.getImage().size() + " bytes are not the " + expected + " of " + width + "x" + height + " "
+              + format.label() + " pixels");
     }
     Mat image = ClipPreprocessor.decode(frame);
     if (image == null) {

@@ -51,11 +51,35 @@ class PreparedFramesTest {
       assertThat(frames.get("f1", crop)).isInstanceOf(FramePixels.RawCrop.class);
       List<FramePixels> clip = frames.pixels(List.of("f1"), List.of(raw), crop);
       ByteBuffer batch = ByteBuffer.allocateDirect(3 + 16 * 16 * 3);
-      clip.get(0).copyTo(batch, 3);
+      clip.get(0).copyTo(batch, 3, preprocessor);
       byte[] copied = new byte[16 * 16 * 3];
       batch.get(3, copied);
       assertThat(copied).as("the bytes OpenCV's path prepares").isEqualTo(preprocessor.prepare(image, raw, crop));
       assertThat(batch.get(0)).as("nothing before the offset").isZero();
+    }
+  }
+
+  @Test
+  void anI420FrameAtTheModelsResizeWaitsInItsOwnBytesAndIsConvertedIntoTheBatch() {
+    // a 32x24 I420 frame: its 16x16 centre is converted and cut into the batch when the clip runs
+    byte[] planes = new byte[32 * 24 * 3 / 2];
+    for (int i = 0; i < planes.length; i++) {
+      planes[i] = (byte) (30 + (i * 13 + i / 32) % 190);
+    }
+    Frame i420 = Frame.newBuilder().setCameraId("cam").setSequenceNumber(1).setEncoding(ImageEncoding.IMAGE_ENCODING_I420)
+        .setWidth(32).setHeight(24).setImage(ByteString.copyFrom(planes)).build();
+    try (PreparedFrames frames = new PreparedFrames(); ClipPreprocessor preprocessor = new ClipPreprocessor();
+        Mat image = ClipPreprocessor.decode(i420)) {
+      frames.arrived("f1", new DecodedFrame(i420, null), crop);
+
+      assertThat(frames.get("f1", crop)).as("no prepared copy waits with it").isInstanceOf(FramePixels.RawCrop.class);
+      ByteBuffer batch = ByteBuffer.allocateDirect(3 + 16 * 16 * 3);
+      frames.pixels(List.of("f1"), List.of(i420), crop).get(0).copyTo(batch, 3, preprocessor);
+      byte[] copied = new byte[16 * 16 * 3];
+      batch.get(3, copied);
+      byte[] decodedCentre = preprocessor.prepare(image, i420, crop);
+      assertThat(copied).as("the centre of the frame as the model contract decodes it").isEqualTo(decodedCentre);
+      assertThat(copied).as("a picture, not zeros").isNotEqualTo(new byte[copied.length]);
     }
   }
 }

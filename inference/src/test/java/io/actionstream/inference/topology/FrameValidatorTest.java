@@ -74,6 +74,28 @@ class FrameValidatorTest {
         .toByteArray()).reason()).as("a raw frame has no room for headers").isEqualTo(DlqReason.IMAGE_TOO_LARGE);
   }
 
+  @Test
+  void anI420FramePassesUndecodedAndAWrongSizeOrAnOddOneIsRefusedWithItsReason() {
+    byte[] planes = new byte[224 * 224 * 3 / 2];
+    for (int i = 0; i < planes.length; i++) {
+      planes[i] = (byte) (i * 31 + i / 224);
+    }
+    Frame i420 = good.toBuilder().setEncoding(ImageEncoding.IMAGE_ENCODING_I420).setImage(ByteString.copyFrom(planes)).build();
+    FrameValidator.Result result = validator.validate("cam", i420.toByteArray());
+    assertThat(result.valid()).isTrue();
+    assertThat(result.image()).as("converted into the batch, not here").isNull();
+
+    FrameValidator.Result bgrSized = validator.validate("cam",
+        i420.toBuilder().setImage(ByteString.copyFrom(new byte[224 * 224 * 3])).build().toByteArray());
+    assertThat(bgrSized.reason()).isEqualTo(DlqReason.UNDECODABLE_IMAGE);
+    assertThat(bgrSized.detail()).contains("150528 bytes", "75264", "224x224 I420");
+    FrameValidator.Result odd = validator.validate("cam", i420.toBuilder().setWidth(223)
+        .setImageRegion(Region.newBuilder().setWidth(223).setHeight(224)).setImage(ByteString.copyFrom(new byte[223 * 224 * 3 / 2]))
+        .build().toByteArray());
+    assertThat(odd.reason()).isEqualTo(DlqReason.UNDECODABLE_IMAGE);
+    assertThat(odd.detail()).contains("even width and height", "223x224");
+  }
+
   private DlqReason bad(UnaryOperator<Frame.Builder> change) {
     return reason("cam", change.apply(good.toBuilder()).build().toByteArray());
   }

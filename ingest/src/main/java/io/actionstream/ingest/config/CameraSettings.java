@@ -13,8 +13,9 @@ import java.util.Map;
  * @param width width of the published frames in pixels
  * @param height height of the published frames in pixels
  * @param resize how the source is fitted into width x height
- * @param encoding how the frames' pixels are published: JPEG, or raw BGR24 (no encode here and no
- *     decode in the inference, about eight times the bytes)
+ * @param encoding how the frames' pixels are published: JPEG, raw BGR24 (no encode here and no
+ *     decode in the inference, about eight times the bytes), or I420 (planar YUV 4:2:0, half of
+ *     BGR24's bytes, for a colour conversion here and in the inference)
  * @param jpegQuality JPEG quality, 1-100
  * @param loop for file sources: start again at the end instead of stopping
  * @param realtime for file sources: publish at the speed the video was recorded at, as a camera

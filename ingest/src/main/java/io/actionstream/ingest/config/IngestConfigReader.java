@@ -56,8 +56,9 @@ import java.util.regex.Pattern;
  *   width: 128                # the shipped student's geometry: its resize's short side, square
  *   height: 128
  *   resize: crop              # stretch | crop | fit
- *   encoding: jpeg            # jpeg | raw (BGR24: no JPEG encode here nor decode in the
- *                             # inference, about 8x the bytes on the broker; see the README)
+ *   encoding: jpeg            # jpeg | raw | i420 (raw: BGR24, no JPEG encode here nor decode
+ *                             # in the inference, about 8x the bytes on the broker; i420: planar
+ *                             # YUV 4:2:0, half raw's bytes for a colour conversion on each side)
  *   jpegQuality: 85
  *   loop: false               # file sources only: start again at the end
  *   realtime: true            # file sources only: publish at recorded speed, like a camera
@@ -169,7 +170,7 @@ public final class IngestConfigReader {
   private static final long BROKER_DEFAULT_MESSAGE_BYTES = 1_048_576;
 
   /**
-   * A raw frame is width x height x 3 bytes in one record, which the broker refuses above its
+   * An uncompressed frame is width x height x 3 bytes (raw) or 1.5 (i420) in one record, which the broker refuses above its
    * {@code message.max.bytes} (1 MiB unless raised): refused here, at start-up, rather than as
    * every frame failing to send. Where the user set {@code kafka.max.request.size} (having raised
    * the broker's limit, or lowered their own), that is the limit instead.
@@ -186,12 +187,15 @@ public final class IngestConfigReader {
         : String.format(Locale.ROOT, "a Kafka broker's default message.max.bytes (%d KiB)", BROKER_DEFAULT_MESSAGE_BYTES / 1024);
     for (int i = 0; i < cameras.size(); i++) {
       CameraSettings settings = cameras.get(i).settings();
-      long frameBytes = 3L * settings.width() * settings.height();
-      if (settings.encoding() == ImageFormat.RAW && frameBytes + RECORD_OVERHEAD_BYTES > limit) {
+      if (!settings.encoding().uncompressed()) {
+        continue;
+      }
+      long frameBytes = settings.encoding().pixelBytes(settings.width(), settings.height());
+      if (frameBytes + RECORD_OVERHEAD_BYTES > limit) {
         throw new ConfigException("cameras[" + i + "].encoding", String.format(Locale.ROOT,
-            "raw %dx%d frames are %d KiB a record, more than %s allows; use jpeg, a smaller frame size, or raise the "
+            "%s %dx%d frames are %d KiB a record, more than %s allows; use jpeg, a smaller frame size, or raise the "
                 + "broker's message.max.bytes and set kafka.max.request.size to match",
-            settings.width(), settings.height(), frameBytes / 1024, against));
+            settings.encoding().configName(), settings.width(), settings.height(), frameBytes / 1024, against));
       }
     }
   }

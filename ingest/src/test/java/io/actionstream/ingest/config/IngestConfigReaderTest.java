@@ -108,6 +108,15 @@ class IngestConfigReaderTest {
     assertThat(camera.width()).as("900 KiB a frame, under the producer's 1 MiB").isEqualTo(640);
   }
 
+  @Test
+  void i420FramesTwiceAsLargeAsRawOnesFitARequestToo() throws Exception {
+    CameraSettings camera = read("kafka: {bootstrap.servers: 'k:9092'}\ndefaults: {encoding: i420, width: 960, height: 640}\n"
+        + "cameras: [{id: a, uri: /v.mp4}]").cameras().get(0).settings();
+
+    assertThat(camera.encoding()).isEqualTo(ImageFormat.I420);
+    assertThat(camera.width()).as("900 KiB a frame, where raw frames would be 1800").isEqualTo(960);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -125,7 +134,7 @@ class IngestConfigReaderTest {
           negative decoder threads  | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, decoderThreads: -1}] | cameras[0].decoderThreads: must be between 0 and 64
           too many decoder threads  | kafka: {bootstrap.servers: k}\\ndefaults: {decoderThreads: 65}\\ncameras: [{id: a, uri: /v}] | defaults.decoderThreads: must be between 0 and 64
           quality too high          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, jpegQuality: 101}] | cameras[0].jpegQuality: must be between 1 and 100
-          unknown encoding          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, encoding: png}] | cameras[0].encoding: 'png' is not an image encoding; use one of jpeg, raw
+          unknown encoding          | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v, encoding: png}] | cameras[0].encoding: 'png' is not an image encoding; use one of jpeg, raw, i420
           missing id                | kafka: {bootstrap.servers: k}\\ncameras: [{uri: /v}]              | cameras[0].id: required
           bad id                    | kafka: {bootstrap.servers: k}\\ncameras: [{id: 'front door', uri: /v}] | cameras[0].id: 'front door' is not a valid camera id
           duplicate id              | kafka: {bootstrap.servers: k}\\ncameras: [{id: a, uri: /v}, {id: a, uri: /w}] | cameras[1].id: camera id 'a' is used twice
@@ -146,6 +155,7 @@ class IngestConfigReaderTest {
           stagger too long          | kafka: {bootstrap.servers: k}\\nstagger: 2m\\ncameras: [{id: a, uri: /v}] | stagger: must be between 0s and 1m
           stagger not a duration    | kafka: {bootstrap.servers: k}\\nstagger: soon\\ncameras: [{id: a, uri: /v}] | stagger: expected a duration
           raw frames too big        | kafka: {bootstrap.servers: k}\\ndefaults: {encoding: raw}\\ncameras: [{id: a, uri: /v}, {id: b, uri: /w, width: 1280, height: 720}] | cameras[1].encoding: raw 1280x720 frames are 2700 KiB a record, more than a Kafka broker's default message.max.bytes (1024 KiB)
+          i420 frames too big       | kafka: {bootstrap.servers: k}\\ndefaults: {encoding: i420, width: 1280, height: 720}\\ncameras: [{id: a, uri: /v}] | cameras[0].encoding: i420 1280x720 frames are 1350 KiB a record, more than a Kafka broker's default message.max.bytes (1024 KiB)
           raw, smaller request      | kafka: {bootstrap.servers: k, max.request.size: 900000}\\ndefaults: {encoding: raw, width: 640, height: 480}\\ncameras: [{id: a, uri: /v}] | cameras[0].encoding: raw 640x480 frames are 900 KiB a record, more than the Kafka producer's max.request.size (878 KiB)
           """)
   void rejectsABadSettingNamingIt(String problem, String yaml, String message) {

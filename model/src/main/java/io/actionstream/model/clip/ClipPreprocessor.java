@@ -5,10 +5,13 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_YUV2BGR_I420;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.frame.ImageFormat;
 import io.actionstream.model.frame.PixelRect;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.schemas.v1.ImageEncoding;
@@ -24,25 +27,30 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * The clip preprocessing, the one path from a frame's encoded bytes to the model's input values,
  * used by serving for every clip and by training for every clip it learns and is evaluated on:
- * JPEG decode (OpenCV; a BGR24 frame's bytes are its pixels already), keep the picture part of
+ * JPEG decode (OpenCV; a BGR24 frame's bytes are its pixels already, an I420 frame's planes are
+ * converted with OpenCV), keep the picture part of
  * the frame (the ingest's padding removed), resize the way the model's metadata says (shorter side
  * to {@code resize_short_side} or stretched, with its interpolation) into a {@link Picture}, crop
  * {@code height x width} (the centre when serving), and write normalized RGB planes of the clip
  * tensor {@code [3, T, H, W]}.
- * One instance per thread: the resize buffer is reused from frame to frame.
+ * One instance per thread: the resize and conversion buffers are reused from frame to frame.
  */
 public final class ClipPreprocessor implements AutoCloseable {
 
   private final Mat resized = new Mat();
+  /** An I420 frame's planes and their BGR conversion on the way into a batch, reused from frame to frame. */
+  private final Mat i420 = new Mat();
+  private final Mat converted = new Mat();
   private byte[] resizedPixels = new byte[0];
   private byte[] planes = new byte[0];
 
   /**
-   * The frame's picture as BGR pixels: its JPEG decoded, or its BGR24 bytes as they are; null when
-   * it is not a decodable JPEG, or its BGR24 bytes are not {@code width x height x 3}.
+   * The frame's picture as BGR pixels: its JPEG decoded, its BGR24 bytes as they are, or its I420
+   * planes converted; null when it is not a decodable JPEG, or its uncompressed bytes are not the
+   * pixels of its declared size.
    */
   public static Mat decode(Frame frame) {
-    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_BGR24) {
+    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_BGR24 || frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_I420) {
       return pixels(frame);
     }
     byte[] jpeg = frame.getImage().toByteArray();
@@ -59,11 +67,11 @@ public final class ClipPreprocessor implements AutoCloseable {
   }
 
   /**
-   * Whether the served crop of {@code frame} for {@code spec} comes straight out of its bytes: a
-   * BGR24 frame whose bytes are its pixels and whose picture is already the model's resize (the
-   * shipped student's 128x128 frames). Its crop then needs no OpenCV (whose resize to the same size
-   * is a copy, so the bytes are the same) and no buffer of its own: {@link #cropInto} copies it
-   * where it is needed.
+   * Whether the served crop of {@code frame} for {@code spec} comes straight out of its bytes: an
+   * uncompressed frame (BGR24, or I420 converted on the way) whose picture is already the model's
+   * resize (the shipped student's 128x128 frames). Its crop then needs no resize (OpenCV's resize to
+   * the same size is a copy, so the bytes are the same) and no buffer that outlives the copy:
+   * {@link #cropInto} puts it where it is needed.
    */
   public static boolean croppableFromBytes(Frame frame, ModelSpec spec) {
     return cropOrigin(frame, spec) != null;
@@ -74,7 +82,7 @@ public final class ClipPreprocessor implements AutoCloseable {
    * starts in its image, in pixels; null when it is not croppable that way.
    */
   private static PixelRect cropOrigin(Frame frame, ModelSpec spec) {
-    if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_BGR24 || !holdsItsPixels(frame)) {
+    if (!holdsItsPixels(frame)) {
       return null;
     }
     PixelRect picture = pictureRegion(frame, frame.getWidth(), frame.getHeight());
@@ -85,24 +93,38 @@ public final class ClipPreprocessor implements AutoCloseable {
     return new PixelRect(picture.x() + crop.x(), picture.y() + crop.y(), spec.width(), spec.height());
   }
 
-  /** Whether a frame's bytes are exactly the BGR24 pixels of its declared size. */
-  private static boolean holdsItsPixels(Frame frame) {
-    return frame.getWidth() >= 1 && frame.getHeight() >= 1 && (long) frame.getWidth() * frame.getHeight() * 3 == frame.getImage().size();
+  /**
+   * Whether a frame is uncompressed (BGR24 or I420) and its bytes are exactly the pixels of its
+   * declared size in its format.
+   */
+  public static boolean holdsItsPixels(Frame frame) {
+    ImageFormat format = ImageFormat.supported(frame.getEncoding()).filter(ImageFormat::uncompressed).orElse(null);
+    return format != null && frame.getWidth() >= 1 && frame.getHeight() >= 1
+        && format.sizeProblem(frame.getWidth(), frame.getHeight()) == null
+        && format.pixelBytes(frame.getWidth(), frame.getHeight()) == frame.getImage().size();
   }
 
   /**
    * Copies the served crop ({@code height x width} BGR) of a frame that is {@linkplain
-   * #croppableFromBytes croppable from its bytes} to {@code out} at {@code offset}, row by row.
+   * #croppableFromBytes croppable from its bytes} to {@code out} at {@code offset}, row by row: a
+   * BGR24 frame's rows as they are, an I420 frame's after converting it in this preprocessor's
+   * buffers.
    *
    * @throws IllegalArgumentException when it is not
    */
-  public static void cropInto(Frame frame, ModelSpec spec, ByteBuffer out, int offset) {
+  public void cropInto(Frame frame, ModelSpec spec, ByteBuffer out, int offset) {
     PixelRect origin = cropOrigin(frame, spec);
     if (origin == null) {
       throw new IllegalArgumentException("frame " + frame.getSequenceNumber() + " of camera '" + frame.getCameraId()
-          + "' is not a BGR24 picture at the model's resize");
+          + "' is not an uncompressed picture at the model's resize");
     }
-    ByteBuffer bytes = frame.getImage().asReadOnlyByteBuffer();
+    ByteBuffer bytes;
+    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_I420) {
+      convertI420(frame, i420, converted);
+      bytes = converted.data().limit(3L * frame.getWidth() * frame.getHeight()).asByteBuffer();
+    } else {
+      bytes = frame.getImage().asReadOnlyByteBuffer();
+    }
     int rowBytes = origin.width() * 3;
     for (int row = 0; row < origin.height(); row++) {
       int from = ((origin.y() + row) * frame.getWidth() + origin.x()) * 3;
@@ -110,14 +132,31 @@ public final class ClipPreprocessor implements AutoCloseable {
     }
   }
 
-  /** A BGR24 frame's bytes in a picture of its declared size, or null when they do not make one. */
+  /** An uncompressed frame's bytes as a BGR picture of its declared size, or null when they do not make one. */
   private static Mat pixels(Frame frame) {
     if (!holdsItsPixels(frame)) {
       return null;
     }
     Mat image = new Mat(frame.getHeight(), frame.getWidth(), CV_8UC3);
-    frame.getImage().copyTo(image.data().limit(frame.getImage().size()).asByteBuffer());
+    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_I420) {
+      try (Mat planes = new Mat()) {
+        convertI420(frame, planes, image);
+      }
+    } else {
+      frame.getImage().copyTo(image.data().limit(frame.getImage().size()).asByteBuffer());
+    }
     return image;
+  }
+
+  /**
+   * Converts an I420 frame that {@linkplain #holdsItsPixels holds its pixels} into {@code bgr}
+   * through {@code planes} (OpenCV's conversion, the inverse of the one the ingest's {@code
+   * FrameEncoder} makes; both buffers are allocated only when their size changes).
+   */
+  private static void convertI420(Frame frame, Mat planes, Mat bgr) {
+    planes.create(frame.getHeight() * 3 / 2, frame.getWidth(), CV_8U);
+    frame.getImage().copyTo(planes.data().limit(frame.getImage().size()).asByteBuffer());
+    cvtColor(planes, bgr, COLOR_YUV2BGR_I420);
   }
 
   /**
@@ -131,7 +170,7 @@ public final class ClipPreprocessor implements AutoCloseable {
 
   /**
    * The model's view of a frame (see {@link #prepare(Mat, Frame, ModelSpec)}), decoding it first;
-   * a BGR24 frame whose picture the model does not resize is cropped straight from its bytes.
+   * an uncompressed frame whose picture the model does not resize is cropped straight from its bytes.
    */
   public byte[] prepare(Frame frame, ModelSpec spec) {
     if (croppableFromBytes(frame, spec)) {
@@ -142,7 +181,8 @@ public final class ClipPreprocessor implements AutoCloseable {
     Mat image = decode(frame);
     if (image == null) {
       throw new IllegalArgumentException("frame " + frame.getSequenceNumber() + " of camera '" + frame.getCameraId()
-          + "' is not a decodable JPEG");
+          + "' is not a decodable image (" + frame.getEncoding() + ", " + frame.getImage().size() + " bytes for "
+          + frame.getWidth() + "x" + frame.getHeight() + ")");
     }
     try {
       return prepare(image, frame, spec);
@@ -345,5 +385,7 @@ public final class ClipPreprocessor implements AutoCloseable {
   @Override
   public void close() {
     resized.close();
+    i420.close();
+    converted.close();
   }
 }

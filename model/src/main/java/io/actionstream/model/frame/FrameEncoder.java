@@ -4,6 +4,8 @@ import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YUV_I420;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import io.actionstream.schemas.v1.Frame;
 import org.bytedeco.javacpp.BytePointer;
@@ -14,8 +16,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
  * Turns a scaled BGR image into the image bytes of one frame, applying the crop or padding of a
- * {@link ResizePlan} on the way: a JPEG (OpenCV, libjpeg-turbo) or the BGR24 pixels themselves.
- * One instance per camera thread: it keeps its canvas and encoder parameters between frames
+ * {@link ResizePlan} on the way: a JPEG (OpenCV, libjpeg-turbo), the BGR24 pixels themselves, or
+ * their I420 planes (OpenCV's conversion, which training's frames go through as well). One instance per camera thread: it keeps its canvas and encoder parameters between frames
  * instead of allocating them anew.
  */
 public final class FrameEncoder implements AutoCloseable {
@@ -24,14 +26,20 @@ public final class FrameEncoder implements AutoCloseable {
   private final ImageFormat format;
   private final IntPointer params;
   private final Mat canvas = new Mat();
+  private final Mat planes = new Mat();
   private final Scalar black = new Scalar(0, 0, 0, 0);
   private final Rect cropRect;
 
   /**
    * @param format the frames' image encoding
    * @param quality JPEG quality, 1-100 (unused for raw frames)
+   * @throws IllegalArgumentException when the plan's frame size cannot be in {@code format} (I420: odd)
    */
   public FrameEncoder(ResizePlan plan, ImageFormat format, int quality) {
+    String problem = format.sizeProblem(plan.width(), plan.height());
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
     this.plan = plan;
     this.format = format;
     this.params = new IntPointer(IMWRITE_JPEG_QUALITY, quality);
@@ -93,6 +101,12 @@ public final class FrameEncoder implements AutoCloseable {
     if (format == ImageFormat.RAW) {
       return pixels(image);
     }
+    if (format == ImageFormat.I420) {
+      cvtColor(image, planes, COLOR_BGR2YUV_I420);
+      byte[] bytes = new byte[(int) format.pixelBytes(image.cols(), image.rows())];
+      planes.data().get(bytes);
+      return bytes;
+    }
     try (BytePointer buffer = new BytePointer()) {
       if (!imencode(".jpg", image, buffer, params)) {
         throw new IllegalStateException("OpenCV could not encode a " + image.cols() + "x" + image.rows() + " image");
@@ -118,6 +132,7 @@ public final class FrameEncoder implements AutoCloseable {
   @Override
   public void close() {
     canvas.close();
+    planes.close();
     params.close();
     black.close();
     cropRect.close();

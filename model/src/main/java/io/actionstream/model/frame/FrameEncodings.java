@@ -33,17 +33,18 @@ public final class FrameEncodings {
     return of(width, height, mode, ImageFormat.JPEG, quality);
   }
 
-  /** Frames of this size and fitting in {@code format} ({@code quality} is JPEG's and ignored for BGR24). */
+  /** Frames of this size and fitting in {@code format} ({@code quality} is JPEG's and ignored for the uncompressed formats). */
   public static FrameEncoding of(int width, int height, ResizeMode mode, ImageFormat format, int quality) {
     return FrameEncoding.newBuilder().setWidth(width).setHeight(height).setResizeMode(mode.toProto())
         .setEncoding(format.toProto()).setQuality(format == ImageFormat.JPEG ? quality : 0).build();
   }
 
-  /** Whether the image part is usable: JPEG with a quality of 1-100, or BGR24. */
+  /** Whether the image part is usable: JPEG with a quality of 1-100, BGR24, or I420 of an even size. */
   public static boolean validImage(FrameEncoding encoding) {
     return switch (encoding.getEncoding()) {
       case IMAGE_ENCODING_JPEG -> encoding.getQuality() >= 1 && encoding.getQuality() <= 100;
       case IMAGE_ENCODING_BGR24 -> true;
+      case IMAGE_ENCODING_I420 -> ImageFormat.I420.sizeProblem(encoding.getWidth(), encoding.getHeight()) == null;
       default -> false;
     };
   }

@@ -108,6 +108,41 @@ class ClipPreprocessorTest {
   }
 
   @Test
+  void anI420FrameAtTheModelsResizeIsConvertedIntoTheBatchAsTrainingDecodesIt() {
+    // a 24x22 I420 frame with a 24x20 picture at the model's resize (short side 20): serving
+    // converts it into the batch in the preprocessor's buffers, training decodes it to a picture
+    // and crops that; both must give the same bytes
+    byte[] i420 = new byte[24 * 22 * 3 / 2];
+    for (int i = 0; i < i420.length; i++) {
+      i420[i] = (byte) (40 + (i * 7 + i / 24) % 180);
+    }
+    Frame frame = Frame.newBuilder().setCameraId("cam").setEncoding(ImageEncoding.IMAGE_ENCODING_I420).setWidth(24).setHeight(22)
+        .setImageRegion(Region.newBuilder().setY(1).setWidth(24).setHeight(20)).setImage(ByteString.copyFrom(i420)).build();
+    ModelSpec atItsSize = spec(ModelContract.SHORT_SIDE_CENTRE_CROP, 20);
+    ModelSpec resized = spec(ModelContract.SHORT_SIDE_CENTRE_CROP, 18);
+    assertThat(ClipPreprocessor.croppableFromBytes(frame, atItsSize)).isTrue();
+    assertThat(ClipPreprocessor.croppableFromBytes(frame, resized)).isFalse();
+    try (ClipPreprocessor preprocessor = new ClipPreprocessor(); Mat image = ClipPreprocessor.decode(frame)) {
+      byte[] expected = openCvPrepared(image, frame, atItsSize);
+      java.nio.ByteBuffer batch = java.nio.ByteBuffer.allocateDirect(5 + expected.length + 5);
+      // twice, so that a conversion buffer reused from the frame before gives the same bytes
+      for (int round = 0; round < 2; round++) {
+        preprocessor.cropInto(frame, atItsSize, batch, 5);
+        byte[] served = new byte[expected.length];
+        batch.get(5, served);
+        assertThat(served).as("round %d", round).isEqualTo(expected);
+      }
+      assertThat(batch.get(4)).as("nothing before the offset").isZero();
+      assertThat(batch.get(5 + expected.length)).as("nothing after the crop").isZero();
+      Picture picture = preprocessor.resize(image, frame, atItsSize);
+      assertThat(picture.crop((picture.width() - 16) / 2, (picture.height() - 16) / 2, 16, 16, false)).as("training's picture")
+          .isEqualTo(expected);
+      // a picture the model resizes goes through OpenCV's resize, the same on both paths
+      assertThat(preprocessor.prepare(frame, resized)).isEqualTo(openCvPrepared(image, frame, resized));
+    }
+  }
+
+  @Test
   void aDecodedPictureAtTheModelsResizeGivesTheBytesOpenCvsResizeGives() {
     // 24x22 JPEG frames whose 24x20 or 20x20 picture is at the model's resize (short side 20): the
     // picture is copied out of the decoded image without a resize, which must change nothing

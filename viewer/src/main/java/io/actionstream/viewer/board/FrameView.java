@@ -1,5 +1,6 @@
 package io.actionstream.viewer.board;
 
+import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Region;
@@ -10,9 +11,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 import javax.imageio.ImageIO;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * A frame as the page draws it: a JPEG (the ingest's, or its raw pixels encoded here), and where
+ * A frame as the page draws it: a JPEG (the ingest's, or its uncompressed pixels encoded here), and where
  * the source picture lies in it, so that boxes and maps in normalized source coordinates land on
  * the right pixels.
  *
@@ -49,21 +51,27 @@ public record FrameView(String camera, long sequence, long captureTimeUs, String
   }
 
   /**
-   * The frame as a JPEG for the browser: the ingest's own, or its raw BGR24 pixels encoded here (a
-   * frame whose bytes are not its declared size's pixels gives no image).
+   * The frame as a JPEG for the browser: the ingest's own, or its uncompressed pixels (BGR24, or
+   * I420 converted by the model contract's {@link ClipPreprocessor#decode}) encoded here; a frame
+   * whose bytes are not its declared size's pixels gives no image.
    */
   static byte[] jpegOf(Frame frame) {
-    if (frame.getEncoding() != ImageEncoding.IMAGE_ENCODING_BGR24) {
+    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_JPEG) {
       return frame.getImage().toByteArray();
     }
-    int width = frame.getWidth();
-    int height = frame.getHeight();
-    if (width < 1 || height < 1 || (long) width * height * 3 != frame.getImage().size()) {
+    if (!ClipPreprocessor.holdsItsPixels(frame)) {
       return new byte[0];
     }
     // a TYPE_3BYTE_BGR raster holds blue, green, red per pixel, row after row: the frame's own layout
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-    frame.getImage().copyTo(((DataBufferByte) image.getRaster().getDataBuffer()).getData(), 0);
+    BufferedImage image = new BufferedImage(frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+    byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_BGR24) {
+      frame.getImage().copyTo(raster, 0);
+    } else {
+      try (Mat bgr = ClipPreprocessor.decode(frame)) {
+        bgr.data().get(raster);
+      }
+    }
     ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
     try {
       ImageIO.write(image, "jpg", jpeg);
