@@ -170,8 +170,8 @@ public final class IngestConfigReader {
   private static final long BROKER_DEFAULT_MESSAGE_BYTES = 1_048_576;
 
   /**
-   * An uncompressed frame is width x height x 3 bytes (raw) or 1.5 (i420) in one record, which the broker refuses above its
-   * {@code message.max.bytes} (1 MiB unless raised): refused here, at start-up, rather than as
+   * An uncompressed frame is width x height x 3 bytes (raw) or x 1.5 (i420) in one record, which
+   * the broker refuses above its {@code message.max.bytes} (1 MiB unless raised): refused here, at start-up, rather than as
    * every frame failing to send. Where the user set {@code kafka.max.request.size} (having raised
    * the broker's limit, or lowered their own), that is the limit instead.
    */

@@ -99,22 +99,15 @@ class IngestConfigReaderTest {
     assertThat(camera.decoderThreads()).as("FFmpeg chooses").isZero();
   }
 
-  @Test
-  void rawFramesThatFitAProduceRequestAreAccepted() throws Exception {
-    CameraSettings camera = read("kafka: {bootstrap.servers: 'k:9092'}\ndefaults: {encoding: raw, width: 640, height: 480}\n"
-        + "cameras: [{id: a, uri: /v.mp4}]").cameras().get(0).settings();
+  @ParameterizedTest(name = "{0} {1}x{2}")
+  @CsvSource({"raw, 640, 480", "i420, 960, 640"})
+  void uncompressedFramesThatFitAProduceRequestAreAccepted(String encoding, int width, int height) throws Exception {
+    CameraSettings camera = read("kafka: {bootstrap.servers: 'k:9092'}\ndefaults: {encoding: " + encoding + ", width: " + width
+        + ", height: " + height + "}\ncameras: [{id: a, uri: /v.mp4}]").cameras().get(0).settings();
 
-    assertThat(camera.encoding()).isEqualTo(ImageFormat.RAW);
-    assertThat(camera.width()).as("900 KiB a frame, under the producer's 1 MiB").isEqualTo(640);
-  }
-
-  @Test
-  void i420FramesTwiceAsLargeAsRawOnesFitARequestToo() throws Exception {
-    CameraSettings camera = read("kafka: {bootstrap.servers: 'k:9092'}\ndefaults: {encoding: i420, width: 960, height: 640}\n"
-        + "cameras: [{id: a, uri: /v.mp4}]").cameras().get(0).settings();
-
-    assertThat(camera.encoding()).isEqualTo(ImageFormat.I420);
-    assertThat(camera.width()).as("900 KiB a frame, where raw frames would be 1800").isEqualTo(960);
+    assertThat(camera.encoding()).isEqualTo(ImageFormat.parse(encoding));
+    assertThat(camera.width()).as("900 KiB a frame, under the producer's 1 MiB (i420 at 1.5 bytes a pixel, raw at 3)")
+        .isEqualTo(width);
   }
 
   @ParameterizedTest(name = "{0}")

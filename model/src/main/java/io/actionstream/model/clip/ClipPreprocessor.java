@@ -4,8 +4,8 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_YUV2BGR_I420;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
@@ -28,8 +28,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * The clip preprocessing, the one path from a frame's encoded bytes to the model's input values,
  * used by serving for every clip and by training for every clip it learns and is evaluated on:
  * JPEG decode (OpenCV; a BGR24 frame's bytes are its pixels already, an I420 frame's planes are
- * converted with OpenCV), keep the picture part of
- * the frame (the ingest's padding removed), resize the way the model's metadata says (shorter side
+ * converted with OpenCV), keep the picture part of the frame (the ingest's padding removed), resize the way the model's metadata says (shorter side
  * to {@code resize_short_side} or stretched, with its interpolation) into a {@link Picture}, crop
  * {@code height x width} (the centre when serving), and write normalized RGB planes of the clip
  * tensor {@code [3, T, H, W]}.
@@ -50,7 +49,7 @@ public final class ClipPreprocessor implements AutoCloseable {
    * pixels of its declared size.
    */
   public static Mat decode(Frame frame) {
-    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_BGR24 || frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_I420) {
+    if (uncompressedFormat(frame) != null) {
       return pixels(frame);
     }
     byte[] jpeg = frame.getImage().toByteArray();
@@ -98,10 +97,15 @@ public final class ClipPreprocessor implements AutoCloseable {
    * declared size in its format.
    */
   public static boolean holdsItsPixels(Frame frame) {
-    ImageFormat format = ImageFormat.supported(frame.getEncoding()).filter(ImageFormat::uncompressed).orElse(null);
+    ImageFormat format = uncompressedFormat(frame);
     return format != null && frame.getWidth() >= 1 && frame.getHeight() >= 1
         && format.sizeProblem(frame.getWidth(), frame.getHeight()) == null
         && format.pixelBytes(frame.getWidth(), frame.getHeight()) == frame.getImage().size();
+  }
+
+  /** The frame's format when it is an uncompressed one (BGR24 or I420), else null. */
+  private static ImageFormat uncompressedFormat(Frame frame) {
+    return ImageFormat.supported(frame.getEncoding()).filter(ImageFormat::uncompressed).orElse(null);
   }
 
   /**
