@@ -1,6 +1,5 @@
 package io.actionstream.viewer.board;
 
-import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.schemas.v1.Frame;
 import io.actionstream.schemas.v1.ImageEncoding;
 import io.actionstream.schemas.v1.Region;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 import javax.imageio.ImageIO;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * A frame as the page draws it: a JPEG (the ingest's, or its uncompressed pixels encoded here), and where
@@ -52,25 +50,29 @@ public record FrameView(String camera, long sequence, long captureTimeUs, String
 
   /**
    * The frame as a JPEG for the browser: the ingest's own, or its uncompressed pixels (BGR24, or
-   * I420 converted by the model contract's {@link ClipPreprocessor#decode}) encoded here; a frame
-   * whose bytes are not its declared size's pixels gives no image.
+   * I420 converted here as the Frame schema defines its planes) encoded here; a frame whose bytes
+   * are not its declared size's pixels gives no image.
    */
   static byte[] jpegOf(Frame frame) {
-    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_JPEG) {
+    boolean bgr24 = frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_BGR24;
+    boolean i420 = frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_I420;
+    if (!bgr24 && !i420) {
       return frame.getImage().toByteArray();
     }
-    if (!ClipPreprocessor.holdsItsPixels(frame)) {
+    int width = frame.getWidth();
+    int height = frame.getHeight();
+    long pixels = (long) width * height;
+    if (width < 1 || height < 1 || (i420 && (width % 2 != 0 || height % 2 != 0))
+        || frame.getImage().size() != (bgr24 ? 3 * pixels : pixels * 3 / 2)) {
       return new byte[0];
     }
-    // a TYPE_3BYTE_BGR raster holds blue, green, red per pixel, row after row: the frame's own layout
-    BufferedImage image = new BufferedImage(frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+    // a TYPE_3BYTE_BGR raster holds blue, green, red per pixel, row after row: a BGR24 frame's own layout
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-    if (frame.getEncoding() == ImageEncoding.IMAGE_ENCODING_BGR24) {
+    if (bgr24) {
       frame.getImage().copyTo(raster, 0);
     } else {
-      try (Mat bgr = ClipPreprocessor.decode(frame)) {
-        bgr.data().get(raster);
-      }
+      i420ToBgr(frame.getImage().toByteArray(), width, height, raster);
     }
     ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
     try {
@@ -79,5 +81,32 @@ public record FrameView(String camera, long sequence, long captureTimeUs, String
       throw new UncheckedIOException(e);
     }
     return jpeg.toByteArray();
+  }
+
+  /**
+   * I420 planes as BGR pixels by ITU-R BT.601's limited-range definition, which the Frame schema
+   * names: the page shows what any consumer of the topic would, so the viewer converts from the
+   * schema rather than with the model contract's code (integer coefficients, scaled by 256).
+   */
+  private static void i420ToBgr(byte[] planes, int width, int height, byte[] bgr) {
+    int lumaSize = width * height;
+    int chromaWidth = width / 2;
+    int chromaSize = chromaWidth * (height / 2);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int chroma = (y / 2) * chromaWidth + x / 2;
+        int c = (planes[y * width + x] & 0xFF) - 16;
+        int d = (planes[lumaSize + chroma] & 0xFF) - 128;
+        int e = (planes[lumaSize + chromaSize + chroma] & 0xFF) - 128;
+        int p = (y * width + x) * 3;
+        bgr[p] = clamp((298 * c + 516 * d + 128) >> 8);
+        bgr[p + 1] = clamp((298 * c - 100 * d - 208 * e + 128) >> 8);
+        bgr[p + 2] = clamp((298 * c + 409 * e + 128) >> 8);
+      }
+    }
+  }
+
+  private static byte clamp(int value) {
+    return (byte) Math.max(0, Math.min(255, value));
   }
 }
