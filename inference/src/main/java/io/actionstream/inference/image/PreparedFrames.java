@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * decoded once by validation, and waits in memory by frame key with its message, so that a
  * complete clip neither reads its frames back from the store nor decodes them: its frames'
  * pixels go to the network as they are (which normalizes them, see {@code PixelInput}). An
- * uncompressed frame at the model's resize is not copied at all until its crop goes into a batch. Kept in
- * memory only: after a restart or a rebalance clip assembly reads the frames back from the frames
+ * uncompressed frame at the model's resize is not copied at all until its crop goes into a batch.
+ * Kept in memory only: after a restart or a rebalance clip assembly reads the frames back from the frames
  * topic and prepares them again. One instance per stream task (it reuses the preprocessor's buffers).
  */
 public final class PreparedFrames implements AutoCloseable {

@@ -14,7 +14,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Decides whether a record of the frames topic is a usable frame: cheap checks first (parse,
  * identity, declared sizes, geometry, timestamps), the image last (a JPEG decoded, an
  * uncompressed BGR24 or I420 frame's byte count checked). A usable JPEG frame comes with its
- * decoded image, so nothing decodes it a second time. Hostile input of any kind ends in a {@link Result} with a reason, never in an exception.
+ * decoded image, so nothing decodes it a second time. Hostile input of any kind ends in a {@link
+ * Result} with a reason, never in an exception.
  */
 public final class FrameValidator {
 

@@ -28,8 +28,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * The clip preprocessing, the one path from a frame's encoded bytes to the model's input values,
  * used by serving for every clip and by training for every clip it learns and is evaluated on:
  * JPEG decode (OpenCV; a BGR24 frame's bytes are its pixels already, an I420 frame's planes are
- * converted with OpenCV), keep the picture part of the frame (the ingest's padding removed), resize the way the model's metadata says (shorter side
- * to {@code resize_short_side} or stretched, with its interpolation) into a {@link Picture}, crop
+ * converted with OpenCV), keep the picture part of the frame (the ingest's padding removed),
+ * resize the way the model's metadata says (shorter side to {@code resize_short_side} or
+ * stretched, with its interpolation) into a {@link Picture}, crop
  * {@code height x width} (the centre when serving), and write normalized RGB planes of the clip
  * tensor {@code [3, T, H, W]}.
  * One instance per thread: the resize and conversion buffers are reused from frame to frame.

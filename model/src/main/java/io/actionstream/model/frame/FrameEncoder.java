@@ -17,8 +17,9 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 /**
  * Turns a scaled BGR image into the image bytes of one frame, applying the crop or padding of a
  * {@link ResizePlan} on the way: a JPEG (OpenCV, libjpeg-turbo), the BGR24 pixels themselves, or
- * their I420 planes (OpenCV's conversion, which training's frames go through as well). One instance per camera thread: it keeps its canvas and encoder parameters between frames
- * instead of allocating them anew.
+ * their I420 planes (OpenCV's conversion, which training's frames go through as well). One
+ * instance per camera thread: it keeps its canvas and encoder parameters between frames instead
+ * of allocating them anew.
  */
 public final class FrameEncoder implements AutoCloseable {
 
