@@ -132,6 +132,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int port;
     private int controllerPort;
     private Path dataDir;
+    private Path temporaryParent;
     private final Map<String, ExtraListener> extraListeners = new LinkedHashMap<>();
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -171,6 +172,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
+     * Puts the temporary data directory (used when no {@link #dataDir} is given, and deleted on
+     * close) in {@code parent} instead of the JVM's temporary folder: a RAM-backed file system
+     * such as {@code /dev/shm} keeps the log off the disk.
+     */
+    public Builder temporaryDataUnder(Path parent) {
+      this.temporaryParent = parent;
+      return this;
+    }
+
+    /**
      * Adds a listener, e.g. {@code listener("SSL", "SSL", 0)}; its security settings go through
      * {@link #brokerProperty} with the usual {@code listener.name.<name>.} prefix.
      */
@@ -188,7 +199,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public EmbeddedKafkaBroker start() {
       long start = System.nanoTime();
       boolean temporary = dataDir == null;
-      Path dir = temporary ? createTempDir() : createDirectories(dataDir);
+      Path dir = temporary ? createTempDir(temporaryParent) : createDirectories(dataDir);
       String advertised =
           advertisedHost != null ? advertisedHost : ("0.0.0.0".equals(host) ? "127.0.0.1" : host);
 
@@ -310,9 +321,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static Path createTempDir() {
+  private static Path createTempDir(Path parent) {
     try {
-      return Files.createTempDirectory("actionstream-kafka-");
+      return parent != null ? Files.createTempDirectory(parent, "actionstream-kafka-") : Files.createTempDirectory("actionstream-kafka-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
     }

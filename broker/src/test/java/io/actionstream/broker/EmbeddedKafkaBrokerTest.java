@@ -78,6 +78,27 @@ class EmbeddedKafkaBrokerTest {
     assertThat(Files.exists(firstDir)).isFalse();
   }
 
+  @Test
+  void temporaryDataGoesUnderTheGivenFolderAndIsDeletedOnClose(@TempDir Path parent) throws Exception {
+    Path dir;
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().temporaryDataUnder(parent).start()) {
+      dir = broker.dataDir();
+      assertThat(dir.getParent()).isEqualTo(parent);
+      createTopic(broker, "kept-here");
+      try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {
+        producer.initTransactions();
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>("kept-here", "k", "v"));
+        producer.commitTransaction();
+      }
+      assertThat(readAll(broker, "kept-here", 1)).containsExactly("v");
+      try (var files = Files.walk(dir)) {
+        assertThat(files.anyMatch(f -> f.getFileName().toString().startsWith("kept-here-0"))).isTrue();
+      }
+    }
+    assertThat(Files.exists(dir)).isFalse();
+  }
+
   private static void createTopic(EmbeddedKafkaBroker broker, String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();

@@ -214,6 +214,13 @@ class CommandLineTest {
   }
 
   @Test
+  void benchRefusesABrokerLogFolderThatIsNotThere() {
+    Result result = run("bench", "inference", "--broker-log-dir", "/nonexistent-actionstream-folder");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("--broker-log-dir /nonexistent-actionstream-folder is not a folder");
+  }
+
+  @Test
   void benchRefusesABrokerPriorityItDoesNotKnow() {
     Result result = run("bench", "inference", "--broker-priority", "high");
     assertThat(result.code()).isEqualTo(2);

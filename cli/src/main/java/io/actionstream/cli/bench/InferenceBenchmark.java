@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -76,6 +77,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
   private static final String FRAMES_TOPIC = "frames";
   private static final String EVENTS_TOPIC = "action-events";
   private static final double CAMERA_FPS = 8;
+  /** A frame record's bytes beside its pixels: the Frame message's other fields, its key and Kafka's record and batch headers. */
+  private static final long FRAME_RECORD_OVERHEAD = 512;
   /** Real-time cameras that target 3 asks of one machine. */
   private static final int TARGET_CAMERAS = 150;
   /** Halvings of the gap between the most cameras sustained and the fewest that were not. */
@@ -139,11 +142,20 @@ public final class InferenceBenchmark implements Callable<Integer> {
       description = "Length of each real-time run of (3) and (4) (default: ${DEFAULT-VALUE}).")
   Duration run;
 
-  @Option(names = "--broker-retention", paramLabel = "DURATION", defaultValue = "15s", converter = io.actionstream.cli.DurationConverter.class,
-      description = "How long the embedded broker of the real-time runs of (3) and (4) keeps its topics' data; its logs roll "
-          + "every third of it, and Kafka writes each rolled segment to disk. 0 keeps Kafka's defaults (7 days, 1 GiB "
-          + "segments), with which the kernel wrote 30 s of raw frames back at once (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--broker-log-dir", paramLabel = "DIR", defaultValue = BrokerLog.RAM_DISK,
+      description = "Where the embedded broker of the real-time runs of (3) and (4) keeps its log, a new folder per run, "
+          + "deleted after it (default: ${DEFAULT-VALUE}, Linux's RAM disk: nothing of the log reaches a disk).")
+  Path brokerLogDir;
+
+  @Option(names = "--broker-retention", paramLabel = "DURATION", defaultValue = "0s", converter = io.actionstream.cli.DurationConverter.class,
+      description = "How long the real-time runs' broker keeps its topics' data: 0 for Kafka's defaults (7 days, 1 GiB "
+          + "segments: nothing is rolled or deleted within a run), else at least 3s, in segments rolled every third of it, "
+          + "each written to disk when rolled; a log on a disk needs one (e.g. 15s, rounds 17-23), since without it the kernel "
+          + "wrote 30 s of raw frames back at once (default: ${DEFAULT-VALUE}).")
   Duration brokerRetention;
+
+  /** {@link #brokerLogDir} and {@link #brokerRetention}, checked once before anything is measured (null with --pipeline-only). */
+  private BrokerLog brokerLog;
 
   @Option(names = "--broker-priority", paramLabel = "PRIORITY", defaultValue = "feeders",
       description = "The embedded broker's threads: feeders (at the stream threads' priority, nice -10 where the process may "
@@ -220,10 +232,6 @@ public final class InferenceBenchmark implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--broker-priority must be feeders or normal, got '" + brokerPriority + "'");
     }
-    if (!brokerRetention.isZero() && brokerRetention.compareTo(Duration.ofSeconds(3)) < 0) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--broker-retention must be 0 (Kafka's defaults) or at least 3s, got " + brokerRetention.toMillis() + " ms");
-    }
     try {
       holdRule = new HoldRule(0.9, heldP99.toNanos() / 1e6);
     } catch (IllegalArgumentException e) {
@@ -233,6 +241,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
       priority = NetworkPriority.parse(networkPriority);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--network-priority: " + e.getMessage());
+    }
+    if (!pipelineOnly) {
+      try {
+        brokerLog = new BrokerLog(brokerLogDir, brokerRetention);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
     }
     WarmUp warmUp;
     try {
@@ -390,7 +405,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         + "process at %s with %s decoder thread(s) per camera, %s) held (%s): %d (the run of %d: capture-to-event p50 %.0f ms "
         + "in the first third of the run, %.0f ms in the last, p99 %.0f ms; %.0f%% of the expected events)%s.",
         CAMERA_FPS, CLIP_FRAMES / CAMERA_FPS, spreadText(), framesText(), decoderThreads == 0 ? "FFmpeg's automatic count of" : decoderThreads,
-        brokerText(), holdRule.describe(), sustained ? tried : 0, tried,
+        brokerLog.describe(), holdRule.describe(), sustained ? tried : 0, tried,
         full.firstThirdMedian(), full.lastThirdMedian(), full.percentile(99), 100 * full.eventShare(),
         found.fewestFailed() > 0 ? "; " + found.fewestFailed() + " did not hold (the log says why)" : ""));
     report.add("");
@@ -746,7 +761,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         spread ? spreadText() : "all started together");
     List<IngestService> ingests = new ArrayList<>();
     try (GcPauses gcPauses = GcPauses.watch();
-        EmbeddedKafkaBroker broker = realTimeBroker();
+        EmbeddedKafkaBroker broker = realTimeBroker(cameras);
         InferenceService inference = InferenceService.start(config(broker, modelFile));
         KafkaConsumer<String, byte[]> consumer = consumer(broker);
         // the cameras stop before the inference and the broker
@@ -817,22 +832,17 @@ public final class InferenceBenchmark implements Callable<Integer> {
     return failure.isEmpty();
   }
 
-  /**
-   * The embedded broker of a real-time run. With a retention, its logs roll every third of it,
-   * and Kafka writes each rolled segment to disk: 130 raw cameras write 50 MB/s, which the kernel
-   * otherwise held back for 30 s and then wrote out 1.5 GB at once, blocking the broker's appends
-   * for about a second in the same window of every run (README, speed targets round 17).
-   */
-  private EmbeddedKafkaBroker realTimeBroker() throws Exception {
-    EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder();
-    if (!brokerRetention.isZero()) {
-      long retention = brokerRetention.toMillis();
-      builder.brokerProperty("log.retention.ms", String.valueOf(retention))
-          .brokerProperty("log.roll.ms", String.valueOf(retention / 3))
-          .brokerProperty("log.retention.check.interval.ms", String.valueOf(Math.max(1000, retention / 6)))
-          .brokerProperty("log.segment.delete.delay.ms", "0");
+  /** The embedded broker of a real-time run of {@code cameras}, its log where {@link BrokerLog} says, if it has room. */
+  private EmbeddedKafkaBroker realTimeBroker(int cameras) throws Exception {
+    // a JPEG is smaller than its raw pixels at the ingest's qualities: raw bounds every encoding
+    ImageFormat format = ImageFormat.of(cameraFrames.getEncoding());
+    long pixels = (format.uncompressed() ? format : ImageFormat.RAW).pixelBytes(cameraFrames.getWidth(), cameraFrames.getHeight());
+    long usable = Files.getFileStore(brokerLog.parent()).getUsableSpace();
+    Optional<String> noRoom = brokerLog.roomProblem(usable, cameras, CAMERA_FPS, run.toSeconds(), pixels + FRAME_RECORD_OVERHEAD);
+    if (noRoom.isPresent()) {
+      throw new IllegalStateException(noRoom.get());
     }
-    return startBroker(builder);
+    return startBroker(brokerLog.configure(EmbeddedKafkaBroker.builder()));
   }
 
   /**
@@ -877,13 +887,6 @@ public final class InferenceBenchmark implements Callable<Integer> {
       list.addObject().put("id", "cam-" + i).put("uri", video.toAbsolutePath().toString());
     }
     return tree;
-  }
-
-  /** What the real-time runs' broker keeps, as the report says it. */
-  private String brokerText() {
-    return brokerRetention.isZero() ? "the embedded broker at Kafka's default retention"
-        : String.format(Locale.ROOT, "the embedded broker keeping %.0f s of data in segments of %.0f s", brokerRetention.toMillis() / 1e3,
-            brokerRetention.toMillis() / 3e3);
   }
 
   /** How the spread runs start their cameras, as the report says it. */
