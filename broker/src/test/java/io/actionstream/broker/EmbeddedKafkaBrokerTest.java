@@ -51,13 +51,7 @@ class EmbeddedKafkaBrokerTest {
   void brokerRestartedOnItsDataDirKeepsRecords(@TempDir Path parent) throws Exception {
     Path dir = parent.resolve("not-yet-created");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir).start()) {
-      createTopic(broker, "kept");
-      try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {
-        producer.initTransactions();
-        producer.beginTransaction();
-        producer.send(new ProducerRecord<>("kept", "k", "v1"));
-        producer.commitTransaction();
-      }
+      commitOne(broker, "kept", "v1");
     }
     assertThat(dir.resolve("data/meta.properties")).exists();
 
@@ -84,19 +78,24 @@ class EmbeddedKafkaBrokerTest {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().temporaryDataUnder(parent).start()) {
       dir = broker.dataDir();
       assertThat(dir.getParent()).isEqualTo(parent);
-      createTopic(broker, "kept-here");
-      try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {
-        producer.initTransactions();
-        producer.beginTransaction();
-        producer.send(new ProducerRecord<>("kept-here", "k", "v"));
-        producer.commitTransaction();
-      }
+      commitOne(broker, "kept-here", "v");
       assertThat(readAll(broker, "kept-here", 1)).containsExactly("v");
       try (var files = Files.walk(dir)) {
         assertThat(files.anyMatch(f -> f.getFileName().toString().startsWith("kept-here-0"))).isTrue();
       }
     }
     assertThat(Files.exists(dir)).isFalse();
+  }
+
+  /** Creates {@code topic} and commits one record with {@code value} to it in a transaction. */
+  private static void commitOne(EmbeddedKafkaBroker broker, String topic, String value) throws Exception {
+    createTopic(broker, topic);
+    try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(topic, "k", value));
+      producer.commitTransaction();
+    }
   }
 
   private static void createTopic(EmbeddedKafkaBroker broker, String topic) throws Exception {
