@@ -10,10 +10,10 @@ import java.util.Optional;
 /**
  * Where and how long the embedded broker of the benchmark's real-time runs keeps its log. Since
  * round 24 the default is a RAM-backed folder ({@value #RAM_DISK}) at Kafka's default retention:
- * nothing is rolled, written to disk or deleted within a run. A retention (rounds 17-23: 15 s in
- * segments rolled every 5 s) rolled every partition's segment at the same instant, and Kafka then
- * writes each rolled segment to disk and later deletes it; in a synchronized run that work took
- * the cores from the network for 100-200 ms in every other burst (README, round 24). On a disk
+ * nothing is rolled, written to disk or deleted within a run. With a retention (rounds 17-23: 15
+ * s in segments rolled every 5 s, each written to disk when rolled) the broker's request handlers
+ * took 0.5-1.3 cores for about 200 ms in two of four synchronized bursts recorded with {@code perf
+ * sched}, and the network ran dry meanwhile (README, round 24). On a disk
  * without a retention the kernel wrote 30 s of frames back at once and stalled the broker (round
  * 17), so a retention stays the choice for a log on a disk. Each run's log is deleted after it.
  *
@@ -25,7 +25,7 @@ record BrokerLog(Path parent, Duration retention) {
   /** The RAM-backed file system of Linux, the default parent. */
   static final String RAM_DISK = "/dev/shm";
 
-  /** The shortest retention: its segments roll every third of it, and Kafka rolls at most every second. */
+  /** The shortest retention the benchmark takes (rounds 17-23's rule): its segments roll every third of it. */
   static final Duration SHORTEST_RETENTION = Duration.ofSeconds(3);
 
   /** Room left beside a run's log: the broker's indexes and the run's other temporary files. */
