@@ -91,8 +91,11 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
    * forwarded, so the other frames skip walking the clips that wait (hundreds in a backlog).
    */
   private final AtomicBoolean answered = new AtomicBoolean();
-  /** Whether events or dead letters were forwarded since the last commit request. */
-  private boolean outputWaiting;
+  /**
+   * When the oldest frame taken in, or event or dead letter forwarded, since the last commit
+   * request came (Kafka Streams' cached clock, ms), or -1 if none has.
+   */
+  private long uncommittedSinceMs = -1;
   private long lastCommitRequestMs;
   private ProcessorContext<String, Message> context;
   private KeyValueStore<String, ClipState> states;
@@ -193,6 +196,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
 
   @Override
   public void process(Record<String, Object> record) {
+    uncommitted();
     try (DecodedFrame decoded = ValidationProcessor.decodedOf(record.value())) {
       add(record.key(), decoded);
     }
@@ -296,20 +300,27 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
 
   /**
    * Forwards the events of answered clips, keeping each camera's clips in order, and asks for a
-   * commit once they are all out (see {@link CommitPacing}).
+   * commit when {@link CommitPacing} says it is due.
    */
   private void drain() {
     if (answered.getAndSet(false)) {
       forwardAnswered();
     }
-    if (!outputWaiting) {
-      return; // nothing to commit: no clock read or look at the network for most frames
+    if (uncommittedSinceMs < 0) {
+      return;
     }
     long now = context.currentSystemTimeMs();
-    if (commits.due(now - lastCommitRequestMs, outputWaiting, !scheduler.idle())) {
+    if (commits.due(now - uncommittedSinceMs, now - lastCommitRequestMs, !scheduler.idle())) {
       context.commit();
       lastCommitRequestMs = now;
-      outputWaiting = false;
+      uncommittedSinceMs = -1;
+    }
+  }
+
+  /** Something the next commit takes: a frame taken in, an event or a dead letter forwarded. */
+  private void uncommitted() {
+    if (uncommittedSinceMs < 0) {
+      uncommittedSinceMs = context.currentSystemTimeMs();
     }
   }
 
@@ -325,7 +336,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         it.remove();
         deadLetter(p);
         finish(p.camera(), p.clip());
-        outputWaiting = true;
+        uncommitted();
         continue;
       }
       if (!p.result().isDone()) {
@@ -339,7 +350,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         ActionEvent event = events.create(p.frames(), inference, nowUs);
         Frame last = p.frames().get(p.frames().size() - 1);
         context.forward(new Record<String, Message>(p.camera(), event, last.getCaptureTimeUs() / 1_000), InferenceTopology.EVENTS);
-        outputWaiting = true;
+        uncommitted();
         metrics.event(event.getCameraId(), event.getLabels(0).getLabel(), event.getTimings().getCaptureToEventMs() / 1000.0);
       } catch (RuntimeException e) {
         log.error("Camera '{}': clip {}-{} failed in the network ({}); dropping it", p.camera(), p.clip().first(),

@@ -3,21 +3,32 @@ package io.actionstream.inference.topology;
 import java.time.Duration;
 
 /**
- * When a stream thread asks Kafka Streams for an exactly-once commit: once its events are out
- * and the network has no clip waiting or running, at most every {@code interval}; Kafka Streams'
- * own periodic commit is left as the {@linkplain #backstop() backstop} that bounds how long a
- * thread whose clips never stop coming waits.
+ * When a stream thread asks Kafka Streams for an exactly-once commit: while the network has no
+ * clip waiting or running, as soon as anything is uncommitted (frames taken in, events or dead
+ * letters forwarded), at most every {@code interval}; while the network stays busy, only once the
+ * oldest uncommitted record has waited {@linkplain #longestWait() a second}. Kafka Streams' own
+ * periodic commit is left as a {@linkplain #backstop() backstop} five seconds apart.
  *
  * <p>A commit blocks the stream thread until the broker has the transaction: no answer becomes an
  * event and no clip reaches the network meanwhile, and in a burst the broker answers late. At
  * Kafka Streams' fixed 100 ms every burst of clips from cameras started together had several
  * commits inside it; committing once its clips have come back makes the burst's events visible
- * in one transaction right after its last answer (README, round 21).
+ * in one transaction right after its last answer (README, round 21). Kafka Streams' own clock is
+ * not reset by the commits asked for, so at a 1 s backstop about three bursts in ten still had
+ * one inside them, blocking a thread for 39-68 ms (round 24). The frames that arrive between
+ * bursts are therefore committed in the quiet time too, which leaves the backstop to a thread
+ * that cannot ask, and it falls every fifth second rather than every second (round 25).
  */
 public record CommitPacing(Duration interval) {
 
-  /** The backstop is never shorter than this, so that a burst lasting a few hundred milliseconds has at most one. */
-  static final Duration SHORTEST_BACKSTOP = Duration.ofSeconds(1);
+  /** The oldest uncommitted record waits at most this long (or the interval, where longer), network busy or not. */
+  static final Duration LONGEST_WAIT = Duration.ofSeconds(1);
+
+  /**
+   * Kafka Streams' own commit interval (or the interval, where longer): half of the transaction
+   * timeout Kafka Streams gives its producers under exactly-once (10 s), which it must not exceed.
+   */
+  static final Duration BACKSTOP = Duration.ofSeconds(5);
 
   public CommitPacing {
     if (interval.isNegative()) {
@@ -25,18 +36,34 @@ public record CommitPacing(Duration interval) {
     }
   }
 
-  /** Kafka Streams' own commit interval: commits happen at least this often whatever the network does. */
+  /** Kafka Streams' own commit interval: commits happen at least this often whatever the stream threads ask for. */
   public Duration backstop() {
-    return interval.compareTo(SHORTEST_BACKSTOP) > 0 ? interval : SHORTEST_BACKSTOP;
+    return longer(interval, BACKSTOP);
+  }
+
+  /** How long the oldest uncommitted record may wait, however busy the network is. */
+  public Duration longestWait() {
+    return longer(interval, LONGEST_WAIT);
   }
 
   /**
-   * Whether to ask for a commit now, {@code sinceLastMs} after the last request: events or dead
-   * letters forwarded since then wait to be visible, and the network is idle. Not only this
-   * thread's clips count: in a burst a thread's own clips may all be answered while the other
-   * thread's, or its own next ones still on their way, keep the network busy.
+   * Whether to ask for a commit now: the oldest record taken in or forwarded since the last
+   * request has waited {@code uncommittedMs} (negative: there is none), the last request was
+   * {@code sinceLastMs} ago, and the network is busy or not. Not only this thread's clips count:
+   * in a burst a thread's own clips may all be answered while the other thread's, or its own
+   * next ones still on their way, keep the network busy.
    */
-  boolean due(long sinceLastMs, boolean outputWaiting, boolean networkBusy) {
-    return outputWaiting && !networkBusy && sinceLastMs >= interval.toMillis();
+  boolean due(long uncommittedMs, long sinceLastMs, boolean networkBusy) {
+    if (uncommittedMs < 0) {
+      return false;
+    }
+    if (uncommittedMs >= longestWait().toMillis()) {
+      return true;
+    }
+    return !networkBusy && sinceLastMs >= interval.toMillis();
+  }
+
+  private static Duration longer(Duration a, Duration b) {
+    return a.compareTo(b) > 0 ? a : b;
   }
 }
