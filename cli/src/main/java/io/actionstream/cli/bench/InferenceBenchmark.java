@@ -429,6 +429,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
           r.events(), r.percentile(50), r.percentile(95), r.percentile(99), r.receivedPercentile(50), r.receivedPercentile(99),
           r.network().wallMsPerClip(), r.network().meanBatch(), r.onnxMsPerClip()));
       report.add("  Where capture-to-event went, p50 / p99 of each part: " + r.split().describe() + ".");
+      report.add("  After the warm-up, " + r.networkWaits().describe(r.events()) + ".");
       report.add("  p99 of each " + (int) LATENCY_WINDOW_S + " s of the run: " + r.windowP99s().stream()
           .map(v -> Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v)).collect(java.util.stream.Collectors.joining(", "))
           + " ms; in the measured time, " + r.gc().describe() + ".");
@@ -703,7 +704,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
    * up, and where the process's CPU went after the warm-up.
    */
   record RealTimeRun(Histogram latencies, Histogram received, double firstThirdMedian, double lastThirdMedian, double eventShare,
-      CpuUse cpu, NetworkTime network, LatencySplit split, List<Double> windowP99s, GcPauses.Summary gc) {
+      CpuUse cpu, NetworkTime network, LatencySplit split, List<Double> windowP99s, GcPauses.Summary gc, RunQueueWait networkWaits) {
     /** The {@code p}th percentile of capture-to-event, in milliseconds. */
     double percentile(double p) {
       return MillisHistogram.percentile(latencies, p);
@@ -785,9 +786,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
       List<double[]> samples = new ArrayList<>(); // {seconds since start, capture-to-event ms, capture-to-receipt ms}
       List<Timings> timings = new ArrayList<>(); // after the warm-up
       CpuUse afterWarmUp = null;
+      RunQueueWait waitsAfterWarmUp = null;
       while (System.nanoTime() - start < run.toNanos()) {
         if (afterWarmUp == null && System.nanoTime() - start > WARM_UP_NANOS) {
           afterWarmUp = cpuReader.now();
+          waitsAfterWarmUp = RunQueueWait.now();
         }
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
         long receivedUs = CaptureClock.nowMicros();
@@ -811,6 +814,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
       double expected = cameras * (seconds - warmUp) * CAMERA_FPS / CLIP_FRAMES;
       CpuUse end = cpuReader.now();
       CpuUse cpu = end.since(afterWarmUp != null ? afterWarmUp : end);
+      RunQueueWait waitsAtEnd = RunQueueWait.now();
+      RunQueueWait networkWaits = waitsAtEnd.since(waitsAfterWarmUp != null ? waitsAfterWarmUp : waitsAtEnd);
       List<Double> windowP99s = new ArrayList<>();
       for (double from = warmUp; from + LATENCY_WINDOW_S <= seconds + 1e-9; from += LATENCY_WINDOW_S) {
         double lo = from;
@@ -821,7 +826,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         Bursts.of(timings).bursts().forEach(burst -> log.info("Burst {}", burst.describe(startUs)));
       }
       return new RealTimeRun(latencies, received, median(firstThird), median(lastThird), latencies.getTotalCount() / expected, cpu,
-          NetworkTime.of(timings), LatencySplit.of(timings), windowP99s, gcPauses.since(start + WARM_UP_NANOS));
+          NetworkTime.of(timings), LatencySplit.of(timings), windowP99s, gcPauses.since(start + WARM_UP_NANOS), networkWaits);
     }
   }
 

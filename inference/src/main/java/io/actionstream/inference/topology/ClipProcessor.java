@@ -96,6 +96,8 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
    * request came (Kafka Streams' cached clock, ms), or -1 if none has.
    */
   private long uncommittedSinceMs = -1;
+  /** Whether events or dead letters were forwarded since the last commit request. */
+  private boolean outputWaiting;
   private long lastCommitRequestMs;
   private ProcessorContext<String, Message> context;
   private KeyValueStore<String, ClipState> states;
@@ -310,18 +312,25 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
       return;
     }
     long now = context.currentSystemTimeMs();
-    if (commits.due(now - uncommittedSinceMs, now - lastCommitRequestMs, !scheduler.idle())) {
+    if (commits.due(now - uncommittedSinceMs, now - lastCommitRequestMs, outputWaiting, !scheduler.idle())) {
       context.commit();
       lastCommitRequestMs = now;
       uncommittedSinceMs = -1;
+      outputWaiting = false;
     }
   }
 
-  /** Something the next commit takes: a frame taken in, an event or a dead letter forwarded. */
+  /** Something the next commit takes: a frame taken in. */
   private void uncommitted() {
     if (uncommittedSinceMs < 0) {
       uncommittedSinceMs = context.currentSystemTimeMs();
     }
+  }
+
+  /** Something a consumer waits to see: an event or a dead letter forwarded. */
+  private void output() {
+    uncommitted();
+    outputWaiting = true;
   }
 
   private void forwardAnswered() {
@@ -336,7 +345,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         it.remove();
         deadLetter(p);
         finish(p.camera(), p.clip());
-        uncommitted();
+        output();
         continue;
       }
       if (!p.result().isDone()) {
@@ -350,7 +359,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
         ActionEvent event = events.create(p.frames(), inference, nowUs);
         Frame last = p.frames().get(p.frames().size() - 1);
         context.forward(new Record<String, Message>(p.camera(), event, last.getCaptureTimeUs() / 1_000), InferenceTopology.EVENTS);
-        uncommitted();
+        output();
         metrics.event(event.getCameraId(), event.getLabels(0).getLabel(), event.getTimings().getCaptureToEventMs() / 1000.0);
       } catch (RuntimeException e) {
         log.error("Camera '{}': clip {}-{} failed in the network ({}); dropping it", p.camera(), p.clip().first(),
