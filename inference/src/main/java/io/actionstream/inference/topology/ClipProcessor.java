@@ -96,8 +96,8 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
    * request came (Kafka Streams' cached clock, ms), or -1 if none has.
    */
   private long uncommittedSinceMs = -1;
-  /** Whether events or dead letters were forwarded since the last commit request. */
-  private boolean outputWaiting;
+  /** When the first event or dead letter since the last commit request was forwarded, or -1 if none was. */
+  private long outputSinceMs = -1;
   private long lastCommitRequestMs;
   private ProcessorContext<String, Message> context;
   private KeyValueStore<String, ClipState> states;
@@ -312,11 +312,12 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
       return;
     }
     long now = context.currentSystemTimeMs();
-    if (commits.due(now - uncommittedSinceMs, now - lastCommitRequestMs, outputWaiting, !scheduler.idle())) {
+    long outputMs = outputSinceMs < 0 ? -1 : now - outputSinceMs;
+    if (commits.due(now - uncommittedSinceMs, outputMs, now - lastCommitRequestMs, !scheduler.idle())) {
       context.commit();
       lastCommitRequestMs = now;
       uncommittedSinceMs = -1;
-      outputWaiting = false;
+      outputSinceMs = -1;
     }
   }
 
@@ -330,7 +331,9 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
   /** Something a consumer waits to see: an event or a dead letter forwarded. */
   private void output() {
     uncommitted();
-    outputWaiting = true;
+    if (outputSinceMs < 0) {
+      outputSinceMs = context.currentSystemTimeMs();
+    }
   }
 
   private void forwardAnswered() {

@@ -6,9 +6,9 @@ import java.time.Duration;
  * When a stream thread asks Kafka Streams for an exactly-once commit: while the network has no
  * clip waiting or running, at most every {@code interval}, once events or dead letters are out,
  * or once the oldest frame taken in has waited {@linkplain #QUIET_WAIT 250 ms}; while the network
- * stays busy, only once the oldest uncommitted record has waited {@linkplain #longestWait() a
+ * stays busy, only once the oldest event or dead letter has waited {@linkplain #longestWait() a
  * second}. Kafka Streams' own periodic commit is left as a {@linkplain #backstop() backstop} five
- * seconds apart.
+ * seconds apart, which also bounds how long frames alone wait where the network is never idle.
  *
  * <p>A commit blocks the stream thread until the broker has the transaction: no answer becomes an
  * event and no clip reaches the network meanwhile, and in a burst the broker answers late. At
@@ -24,7 +24,11 @@ import java.time.Duration;
  */
 public record CommitPacing(Duration interval) {
 
-  /** The oldest uncommitted record waits at most this long (or the interval, where longer), network busy or not. */
+  /**
+   * The oldest event or dead letter waits at most this long to be committed (or the interval,
+   * where longer), network busy or not. Counted from the first event rather than the first frame
+   * taken in, so that a burst whose events all come within a second has no commit inside it.
+   */
   static final Duration LONGEST_WAIT = Duration.ofSeconds(1);
 
   /**
@@ -50,30 +54,30 @@ public record CommitPacing(Duration interval) {
     return longer(interval, BACKSTOP);
   }
 
-  /** How long the oldest uncommitted record may wait, however busy the network is. */
+  /** How long the oldest event or dead letter may wait for its commit, however busy the network is. */
   public Duration longestWait() {
     return longer(interval, LONGEST_WAIT);
   }
 
   /**
    * Whether to ask for a commit now: the oldest record taken in or forwarded since the last
-   * request has waited {@code uncommittedMs} (negative: there is none), the last request was
-   * {@code sinceLastMs} ago, events or dead letters are among those records or not, and the
+   * request has waited {@code uncommittedMs}, the oldest event or dead letter among them {@code
+   * outputMs} (negative: there is none), the last request was {@code sinceLastMs} ago, and the
    * network is busy or not. Not only this thread's clips count: in a burst a thread's own clips
    * may all be answered while the other thread's, or its own next ones still on their way, keep
    * the network busy.
    */
-  boolean due(long uncommittedMs, long sinceLastMs, boolean outputWaiting, boolean networkBusy) {
+  boolean due(long uncommittedMs, long outputMs, long sinceLastMs, boolean networkBusy) {
     if (uncommittedMs < 0) {
       return false;
     }
-    if (uncommittedMs >= longestWait().toMillis()) {
+    if (outputMs >= longestWait().toMillis()) {
       return true;
     }
     if (networkBusy || sinceLastMs < interval.toMillis()) {
       return false;
     }
-    return outputWaiting || uncommittedMs >= QUIET_WAIT.toMillis();
+    return outputMs >= 0 || uncommittedMs >= QUIET_WAIT.toMillis();
   }
 
   private static Duration longer(Duration a, Duration b) {
