@@ -275,9 +275,9 @@ public record InferenceConfig(
    * How often the events are committed at most (Kafka Streams' {@code commit.interval.ms} as the
    * user set it in {@link #kafka}, else 100 ms): a stream thread commits what it took in and
    * forwarded once the network is idle, no sooner than this after its last commit, and whatever
-   * the network does once its oldest uncommitted record has waited a second or the interval,
-   * whichever is longer; Kafka Streams' own periodic commit is a backstop every 5 s or every
-   * interval, whichever is longer (see {@code CommitPacing}).
+   * the network does once its oldest event has waited a second or the interval, whichever is
+   * longer; Kafka Streams' own periodic commit is a backstop every 5 s or every interval,
+   * whichever is longer (see {@code CommitPacing}).
    */
   public Duration commitInterval() {
     String value = kafka.get(COMMIT_INTERVAL);
