@@ -1,5 +1,6 @@
 package io.actionstream.cli.bench;
 
+import io.actionstream.model.runtime.StudentModel;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -34,7 +35,8 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, 
   static final String JIT = "JVM: JIT compilers";
   static final String GC = "JVM: garbage collector";
   static final String JVM = "JVM: other (VM thread, safepoints, timers)";
-  private static final Path TASKS = Path.of("/proc/self/task");
+  /** This process's threads, one folder each (Linux). */
+  static final Path TASKS = Path.of("/proc/self/task");
   /** Length of a clock tick of /proc's CPU times (USER_HZ, 100 on Linux). */
   private static final long TICK_NANOS = 10_000_000L;
 
@@ -162,7 +164,7 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, 
   }
 
   static String part(String thread) {
-    if (thread.startsWith("onnx-runtime-")) {
+    if (thread.startsWith(StudentModel.THREAD_NAME_PREFIX)) {
       return ONNX_RUNTIME;
     }
     if (thread.startsWith("inference-batcher-")) {

@@ -1,5 +1,6 @@
 package io.actionstream.cli.bench;
 
+import io.actionstream.model.runtime.StudentModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +17,9 @@ import java.util.stream.Stream;
  */
 record RunQueueWait(long runNanos, long waitNanos, long turns) {
 
-  private static final Path TASKS = Path.of("/proc/self/task");
-
   /** The network's threads' totals so far. */
   static RunQueueWait now() {
-    return of(TASKS, "onnx-runtime-");
+    return of(CpuUse.TASKS, StudentModel.THREAD_NAME_PREFIX);
   }
 
   /** The totals so far of the threads under {@code tasks} whose name starts with {@code prefix}. */

@@ -49,6 +49,8 @@ public final class StudentModel implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StudentModel.class);
   private static final long ORT_STACK_BYTES = 64L * 1024 * 1024;
+  /** How the threads that run the network's batches are named (then a number): what tells them apart in CPU and scheduling readings. */
+  public static final String THREAD_NAME_PREFIX = "onnx-runtime-";
   /**
    * The most clips one ONNX Runtime call takes on the CPU; a larger batch runs as several calls
    * on the same thread. The per-frame convolutions' stacked inputs outgrow the caches with every
@@ -134,7 +136,7 @@ public final class StudentModel implements AutoCloseable {
       Thread t = new Thread(null, () -> {
         priority.applyToCurrentThread();
         task.run();
-      }, "onnx-runtime-" + threads.incrementAndGet(), ORT_STACK_BYTES);
+      }, THREAD_NAME_PREFIX + threads.incrementAndGet(), ORT_STACK_BYTES);
       t.setDaemon(true);
       return t;
     });
