@@ -18,9 +18,9 @@ import java.util.stream.Stream;
  * is read from {@code /proc/self/task} by the JVM's names for them (Linux; elsewhere they count
  * as the rest of the JVM), and the rest of the JVM is the process's total minus all of these.
  *
- * <p>The threads are read one by one, between two readings of the process's CPU and the wall
- * clock, whose midpoints the reading keeps; {@code readNanos} is how long that took (the longest
- * of the readings an interval is made of). A reading must be quick for the parts and the process
+ * <p>The threads' names are taken first; their CPU clocks are then read one by one, between two
+ * readings of the process's CPU and the wall clock, whose midpoints the reading keeps; {@code
+ * readNanos} is how long those clocks took (the longest of the readings an interval is made of). A reading must be quick for the parts and the process
  * to cover the same window: see {@link CpuReader}.
  */
 record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, long readNanos) {
@@ -37,6 +37,13 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, 
   static final String JVM = "JVM: other (VM thread, safepoints, timers)";
   /** This process's threads, one folder each (Linux). */
   static final Path TASKS = Path.of("/proc/self/task");
+  /**
+   * A reading whose clocks took longer than this was held up and is taken again, up to {@value
+   * #READ_ATTEMPTS} times in all, the quickest kept: over a window of a few seconds on 2 cores, 10
+   * ms of skew between the parts and the process is under 0.5% of it.
+   */
+  private static final long SLOW_READ_NANOS = 10_000_000L;
+  private static final int READ_ATTEMPTS = 5;
   /** Length of a clock tick of /proc's CPU times (USER_HZ, 100 on Linux). */
   private static final long TICK_NANOS = 10_000_000L;
 
@@ -54,11 +61,32 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, 
    * thread; {@link CpuReader#now()} reads it on a thread that the network cannot starve.
    */
   static CpuUse now() {
+    CpuUse quickest = readOnce();
+    for (int attempt = 1; attempt < READ_ATTEMPTS && quickest.readNanos > SLOW_READ_NANOS; attempt++) {
+      CpuUse again = readOnce();
+      if (again.readNanos < quickest.readNanos) {
+        quickest = again;
+      }
+    }
+    return quickest;
+  }
+
+  /**
+   * One reading. Any safepoint the JVM asks for while it runs holds it up until the VM thread, at the
+   * process's priority, gets a core beside the network's threads: 64 ms in one of twelve readings
+   * in CpuReaderTest's setting, the parts then 0.98x of the process.
+   */
+  private static CpuUse readOnce() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    // the names before the clocks: getThreadInfo stops the JVM at a safepoint, run by the VM thread
+    // at the process's priority, which waited behind the network's threads for up to 145 ms; inside
+    // the window the process's clock brackets, the parts were then read over another window than
+    // the process (1.03x of it, CpuReaderTest). The threads' CPU clocks need no safepoint.
+    ThreadInfo[] named = threads.getThreadInfo(threads.getAllThreadIds());
     long wallBefore = System.nanoTime();
     long processBefore = processCpuNanos();
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Map<String, Long> byPart = new LinkedHashMap<>();
-    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+    for (ThreadInfo info : named) {
       if (info == null) {
         continue; // ended since the list was taken
       }
