@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  *
  * <p>The threads' names are taken first; their CPU clocks are then read one by one, between two
  * readings of the process's CPU and the wall clock, whose midpoints the reading keeps; {@code
- * readNanos} is how long those clocks took (the longest of the readings an interval is made of). A reading must be quick for the parts and the process
- * to cover the same window: see {@link CpuReader}.
+ * readNanos} is how long those clocks took (the longest of the readings an interval is made of).
+ * A reading must be quick for the parts and the process to cover the same window: see {@link
+ * CpuReader}.
  */
 record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, long readNanos) {
 
