@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
@@ -182,10 +183,14 @@ class Int8QuantizerTest {
   }
 
   /**
-   * Exports a randomly initialized network whose batch norms are drawn from {@code seed};
-   * {@code rigged} makes it always predict that label.
+   * Exports a randomly initialized network whose weights and batch norms are drawn from
+   * {@code seed}; {@code rigged} makes it always predict that label.
    */
-  private static byte[] export(long seed, String rigged) {
+  private static byte[] export(int seed, String rigged) {
+    // unseeded, one initialization in about twenty put enough held-out activations beyond the
+    // calibration's range to fail the error bound (0.035 at worst of 25 draws); a fixed draw
+    // keeps the test about the quantizer, not about the luck of the weights
+    Engine.getInstance().setRandomSeed(seed);
     try (Model model = Model.newInstance("int8-test")) {
       AttentionNet net = new AttentionNet(SPEC);
       model.setBlock(net);
