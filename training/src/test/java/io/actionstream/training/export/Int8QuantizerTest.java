@@ -187,9 +187,9 @@ class Int8QuantizerTest {
    * {@code seed}; {@code rigged} makes it always predict that label.
    */
   private static byte[] export(int seed, String rigged) {
-    // unseeded, one initialization in about twenty put enough held-out activations beyond the
-    // calibration's range to fail the error bound (0.035 at worst of 25 draws); a fixed draw
-    // keeps the test about the quantizer, not about the luck of the weights
+    // unseeded, one initialization in 25 tried put enough held-out activations beyond the
+    // calibration's range to fail the error bound (0.035); a fixed draw keeps the test about the
+    // quantizer, not about the luck of the weights
     Engine.getInstance().setRandomSeed(seed);
     try (Model model = Model.newInstance("int8-test")) {
       AttentionNet net = new AttentionNet(SPEC);
