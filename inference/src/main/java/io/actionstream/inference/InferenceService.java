@@ -307,11 +307,6 @@ public final class InferenceService implements AutoCloseable {
     return models.current();
   }
 
-  /** CPU time spent inside the model's runs so far, by every model this service has served; see {@link BatchScheduler#networkCpu}. */
-  public Duration networkCpu() {
-    return scheduler.networkCpu();
-  }
-
   public PrometheusRegistry registry() {
     return registry;
   }

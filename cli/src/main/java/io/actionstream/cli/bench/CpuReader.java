@@ -1,6 +1,5 @@
 package io.actionstream.cli.bench;
 
-import io.actionstream.inference.InferenceService;
 import io.actionstream.model.runtime.NetworkPriority;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -34,11 +33,6 @@ final class CpuReader implements AutoCloseable {
   /** The process's CPU so far, by part; see {@link CpuUse#now()}. */
   CpuUse now() {
     return onReader(CpuUse::now);
-  }
-
-  /** The process's CPU so far, by part, while {@code inference} runs; see {@link CpuUse#now(java.util.function.LongSupplier)}. */
-  CpuUse now(InferenceService inference) {
-    return onReader(() -> CpuUse.now(() -> inference.networkCpu().toNanos()));
   }
 
   /** How the reading thread is scheduled; empty where {@code /proc} does not tell. */

@@ -1,6 +1,5 @@
 package io.actionstream.cli.bench;
 
-import io.actionstream.inference.batch.BatchScheduler;
 import io.actionstream.model.runtime.StudentModel;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +29,7 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, 
   static final String ONNX_RUNTIME = "ONNX Runtime";
   static final String STREAM_THREADS = "stream threads (validation, decoding, clips, stores)";
   static final String PRODUCERS = "stream threads' producers (events, changelogs)";
-  static final String BATCHING = "batch gathering (the network's workers outside ONNX Runtime)";
+  static final String BATCHING = "batch gathering";
   static final String INGEST = "ingest (camera threads: decode, scale, JPEG encode; FFmpeg's decoder threads; its producer)";
   static final String BROKER = "embedded broker";
   static final String OTHER = "other Java threads (consumers' background threads, metrics, this benchmark)";
@@ -64,18 +62,9 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, 
    * thread; {@link CpuReader#now()} reads it on a thread that the network cannot starve.
    */
   static CpuUse now() {
-    return now(() -> 0);
-  }
-
-  /**
-   * CPU used so far, as {@link #now()} reads it, with {@code networkRunNanos} (the batching
-   * workers' CPU inside the model's runs so far, {@link BatchScheduler#networkCpu}) moved from
-   * the workers' part to ONNX Runtime's: the workers run their batches themselves.
-   */
-  static CpuUse now(LongSupplier networkRunNanos) {
-    CpuUse quickest = readOnce(networkRunNanos);
+    CpuUse quickest = readOnce();
     for (int attempt = 1; attempt < READ_ATTEMPTS && quickest.readNanos > SLOW_READ_NANOS; attempt++) {
-      CpuUse again = readOnce(networkRunNanos);
+      CpuUse again = readOnce();
       if (again.readNanos < quickest.readNanos) {
         quickest = again;
       }
@@ -88,7 +77,7 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, 
    * process's priority, gets a core beside the network's threads: 64 ms in one of twelve readings
    * in CpuReaderTest's setting, the parts then 0.98x of the process.
    */
-  private static CpuUse readOnce(LongSupplier networkRunNanos) {
+  private static CpuUse readOnce() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     // the names before the clocks: getThreadInfo stops the JVM at a safepoint, run by the VM thread
     // at the process's priority, which waited behind the network's threads for up to 145 ms; inside
@@ -108,11 +97,6 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, 
       }
     }
     nativeThreads().forEach((part, nanos) -> byPart.merge(part, nanos, Long::sum));
-    long inRuns = Math.min(networkRunNanos.getAsLong(), byPart.getOrDefault(BATCHING, 0L));
-    if (inRuns > 0) {
-      byPart.merge(BATCHING, -inRuns, Long::sum);
-      byPart.merge(ONNX_RUNTIME, inRuns, Long::sum);
-    }
     long processAfter = processCpuNanos();
     long wallAfter = System.nanoTime();
     return new CpuUse(byPart, processBefore + (processAfter - processBefore) / 2, wallBefore + (wallAfter - wallBefore) / 2,
@@ -209,11 +193,11 @@ record CpuUse(Map<String, Long> nanosByPart, long processNanos, long wallNanos, 
   }
 
   static String part(String thread) {
-    if (thread.startsWith(StudentModel.THREAD_NAME_PREFIX + BatchScheduler.WORKER_NAME)) {
-      return BATCHING;
-    }
     if (thread.startsWith(StudentModel.THREAD_NAME_PREFIX)) {
       return ONNX_RUNTIME;
+    }
+    if (thread.startsWith("inference-batcher-")) {
+      return BATCHING;
     }
     if (thread.startsWith("camera-") || thread.equals("kafka-producer-network-thread | actionstream-ingest")) {
       return INGEST;

@@ -596,10 +596,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
     int expected = pipelineCameras * clipsPerCamera;
     log.info("Frames of {} cameras loaded; running the inference", pipelineCameras);
-    CpuUse atResume = cpuReader.now(inference);
+    CpuUse atResume = cpuReader.now();
     inference.resume();
     List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10));
-    CpuUse cpu = cpuReader.now(inference).since(atResume);
+    CpuUse cpu = cpuReader.now().since(atResume);
     long distinct = events.stream().map(ActionEvent::getEventId).distinct().count();
     log.info("{} events for {} clips, {} distinct event ids", events.size(), expected, distinct);
     long first = events.stream().mapToLong(e -> e.getTimings().getEventTimeUs()).min().orElseThrow();
@@ -789,7 +789,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       RunQueueWait waitsAfterWarmUp = null;
       while (System.nanoTime() - start < run.toNanos()) {
         if (afterWarmUp == null && System.nanoTime() - start > WARM_UP_NANOS) {
-          afterWarmUp = cpuReader.now(inference);
+          afterWarmUp = cpuReader.now();
           waitsAfterWarmUp = RunQueueWait.now();
         }
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
@@ -812,7 +812,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       Histogram firstThird = histogram(samples, 1, s -> s[0] > warmUp && s[0] <= warmUp + (seconds - warmUp) / 3);
       Histogram lastThird = histogram(samples, 1, s -> s[0] > seconds - (seconds - warmUp) / 3);
       double expected = cameras * (seconds - warmUp) * CAMERA_FPS / CLIP_FRAMES;
-      CpuUse end = cpuReader.now(inference);
+      CpuUse end = cpuReader.now();
       CpuUse cpu = end.since(afterWarmUp != null ? afterWarmUp : end);
       RunQueueWait waitsAtEnd = RunQueueWait.now();
       RunQueueWait networkWaits = waitsAtEnd.since(waitsAfterWarmUp != null ? waitsAfterWarmUp : waitsAtEnd);

@@ -5,10 +5,7 @@ import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.frame.CaptureClock;
-import io.actionstream.model.runtime.NetworkThread;
 import io.actionstream.model.runtime.StudentModel;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Several workers (as many as the model runs batches at once, and at least two) take turns to
  * gather a batch, one at a time so batches fill, then run it while the next worker gathers: on
  * the CPU the batches run side by side, on a GPU the next batch is ready when the last one ends.
- * The workers are {@link NetworkThread}s, so each runs its batches in ONNX Runtime itself, without
- * a hand-over to a model thread and back per batch. Each worker copies its clips' prepared pixels
- * into its own native batch buffer, which ONNX Runtime reads in place and normalizes (the model is
- * loaded fed {@link StudentModel.Feed#PIXELS}). The CPU the workers spend inside the model's runs
- * is counted apart ({@link #networkCpu}), since their threads also gather and copy.
+ * Each worker copies its clips' prepared pixels into its own native batch buffer, which ONNX
+ * Runtime reads in place and normalizes (the model is loaded fed {@link StudentModel.Feed#PIXELS}).
  */
 public final class BatchScheduler implements AutoCloseable {
 
@@ -46,8 +39,6 @@ public final class BatchScheduler implements AutoCloseable {
   private record Request(ClipInput clip, CompletableFuture<ClipInference> result, long submittedUs) {}
 
   private static final Request STOP = new Request(null, null, 0);
-  /** Names the workers after {@link StudentModel#THREAD_NAME_PREFIX}. */
-  public static final String WORKER_NAME = "batch-";
 
   private final ModelHolder models;
   private final int maxBatch;
@@ -60,9 +51,6 @@ public final class BatchScheduler implements AutoCloseable {
   private final AtomicInteger running = new AtomicInteger();
   /** Clips handed over and not yet answered. */
   private final AtomicInteger withTheNetwork = new AtomicInteger();
-  /** CPU the workers spent inside the model's runs. */
-  private final LongAdder networkCpuNanos = new LongAdder();
-  private final ThreadMXBean cpuClocks = ManagementFactory.getThreadMXBean();
 
   public BatchScheduler(ModelHolder models, int maxBatch, Duration maxWait, InferenceMetrics metrics) {
     if (maxBatch < 1) {
@@ -74,7 +62,9 @@ public final class BatchScheduler implements AutoCloseable {
     this.metrics = metrics;
     int count = Math.max(2, models.current().parallelRuns());
     for (int i = 1; i <= count; i++) {
-      workers.add(new NetworkThread(this::work, WORKER_NAME + i));
+      Thread worker = new Thread(this::work, "inference-batcher-" + i);
+      worker.setDaemon(true);
+      workers.add(worker);
     }
     running.set(count);
     workers.forEach(Thread::start);
@@ -88,22 +78,14 @@ public final class BatchScheduler implements AutoCloseable {
     return result;
   }
 
-  /**
-   * CPU time the workers spent inside the model's runs so far (ONNX Runtime's work and its inputs'
-   * and outputs' copies), apart from their gathering and copying of clips; zero where the JVM
-   * cannot read a thread's CPU clock.
-   */
-  public Duration networkCpu() {
-    return Duration.ofNanos(networkCpuNanos.sum());
-  }
-
   /** Whether no clip, of any stream thread, is waiting for the network or in it. */
   public boolean idle() {
     return withTheNetwork.get() == 0;
   }
 
   private void work() {
-    // a worker runs the network itself: in a burst it must get the cores before the work that can wait
+    // a worker hands the network its next clip and takes its answers: waiting for a core behind
+    // the work that can wait would keep the network's own threads idle in a burst
     models.current().priority().applyToCurrentThread();
     List<Request> requests = new ArrayList<>(maxBatch);
     try (ClipPreprocessor preprocessor = new ClipPreprocessor()) {
@@ -212,14 +194,9 @@ public final class BatchScheduler implements AutoCloseable {
     // readings or a step of the wall clock
     long startedUs = CaptureClock.nowMicros();
     long start = System.nanoTime();
-    long cpuStart = cpuClocks.getCurrentThreadCpuTime();
     try {
       StudentModel.Output out = model.run(batch, runnable.size());
       long elapsedNanos = System.nanoTime() - start;
-      long cpuEnd = cpuClocks.getCurrentThreadCpuTime();
-      if (cpuStart >= 0 && cpuEnd >= cpuStart) {
-        networkCpuNanos.add(cpuEnd - cpuStart);
-      }
       double millis = elapsedNanos / 1e6;
       long answeredUs = startedUs + elapsedNanos / 1000;
       metrics.batch(runnable.size(), millis / 1000);

@@ -144,7 +144,7 @@ class BatchSchedulerTest {
   void theWorkersRunAtTheNetworksPriority() throws Exception {
     StudentModel model = StudentModel.load(new TinyOnnx().build(), ExecutionProvider.CPU, "tiny.onnx", StudentModel.Feed.PIXELS,
         NetworkPriority.NICE);
-    java.util.Map<String, Integer> before = niceOfThreadsNamed(WORKER_KERNEL_NAME);
+    java.util.Map<String, Integer> before = niceOfThreadsNamed("inference-batch"); // the kernel keeps 15 characters of a name
     try (ModelHolder models = new ModelHolder(model);
         BatchScheduler scheduler = new BatchScheduler(models, 8, Duration.ofMillis(2), new InferenceMetrics(new PrometheusRegistry()))) {
       int network = model.threadScheduling().orElseThrow().nice();
@@ -156,7 +156,7 @@ class BatchSchedulerTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       java.util.Map<String, Integer> workers;
       do {
-        workers = niceOfThreadsNamed(WORKER_KERNEL_NAME);
+        workers = niceOfThreadsNamed("inference-batch");
         workers.keySet().removeAll(before.keySet()); // workers of other tests' schedulers that have not ended yet
         if (workers.size() >= 2 && workers.values().stream().allMatch(nice -> nice == network)) {
           break;
@@ -167,58 +167,6 @@ class BatchSchedulerTest {
           .containsOnly(network);
     }
   }
-
-  /**
-   * The workers run their batches in ONNX Runtime themselves: a hand-over to the model's own
-   * threads and back per batch cost the network a wake-up per clip, and in a burst its thread then
-   * waited for a core behind the other worker. The CPU inside the runs is counted apart from the
-   * workers' gathering, and never more than the workers spent.
-   */
-  @Test
-  void theWorkersRunTheirBatchesThemselvesAndCountTheCpuInsideTheRuns() throws Exception {
-    try (ModelHolder models = new ModelHolder(served());
-        BatchScheduler scheduler = new BatchScheduler(models, 4, Duration.ofMillis(2), new InferenceMetrics(new PrometheusRegistry()))) {
-      ModelSpec spec = models.current().spec();
-      java.util.Map<String, Long> before = cpuOfThreadsNamed(StudentModel.THREAD_NAME_PREFIX);
-      List<CompletableFuture<ClipInference>> answers = new ArrayList<>();
-      for (int i = 0; i < 300; i++) {
-        answers.add(scheduler.submit(new ClipInput(List.of(), red(spec, i), spec)));
-      }
-      for (CompletableFuture<ClipInference> answer : answers) {
-        answer.get(30, TimeUnit.SECONDS);
-      }
-      java.util.Map<String, Long> after = cpuOfThreadsNamed(StudentModel.THREAD_NAME_PREFIX);
-      long workers = 0;
-      long modelThreads = 0;
-      for (var thread : after.entrySet()) {
-        long used = thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
-        if (thread.getKey().startsWith(StudentModel.THREAD_NAME_PREFIX + BatchScheduler.WORKER_NAME)) {
-          workers += used;
-        } else {
-          modelThreads += used;
-        }
-      }
-      assertThat(modelThreads).as("CPU nanoseconds of the model's own threads while the workers ran 300 clips")
-          .isLessThan(TimeUnit.MILLISECONDS.toNanos(1));
-      long inRuns = scheduler.networkCpu().toNanos();
-      assertThat(inRuns).as("CPU nanoseconds inside the model's runs").isPositive().isLessThanOrEqualTo(workers);
-    }
-  }
-
-  /** CPU time so far of this JVM's threads whose name starts with {@code prefix}, by name and id. */
-  private static java.util.Map<String, Long> cpuOfThreadsNamed(String prefix) {
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-    java.util.Map<String, Long> cpu = new java.util.HashMap<>();
-    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null && info.getThreadName().startsWith(prefix)) {
-        cpu.put(info.getThreadName() + "#" + info.getThreadId(), Math.max(0, threads.getThreadCpuTime(info.getThreadId())));
-      }
-    }
-    return cpu;
-  }
-
-  /** The kernel keeps 15 characters of a thread's name: what a worker's name starts with there. */
-  private static final String WORKER_KERNEL_NAME = (StudentModel.THREAD_NAME_PREFIX + BatchScheduler.WORKER_NAME).substring(0, 15);
 
   /** Nice values of this process's threads whose kernel name starts with {@code prefix}, by thread id. */
   private static java.util.Map<String, Integer> niceOfThreadsNamed(String prefix) throws java.io.IOException {

@@ -25,10 +25,10 @@ import java.util.concurrent.FutureTask;
  * speed targets rounds 8 and 9). So nice -15 is the service's default and real time a choice. A
  * real-time thread cannot starve the process: it blocks whenever no clip waits, and the kernel
  * leaves other threads at least 5% of each core. Each thread applies the priority to itself when
- * it starts: the batching workers, which run the network's batches themselves since round 28
- * ({@link NetworkThread}; before that they handed each batch to a model thread, and at nice 0 a
+ * it starts, ONNX Runtime's and the batching workers that hand them their clips (at nice 0 a
  * worker woken by an answer waited for a core behind the camera and stream threads while the
- * network's thread stood idle, README round 14), and the model's own threads; only a
+ * network's thread stood idle: in a synchronized burst the network's wall time per clip fell from
+ * 1.38x to 1.26x its CPU time once the workers ran at nice -15 too, README round 14); only a
  * process that may (root, or CAP_SYS_NICE) gets it, elsewhere the threads keep the process's
  * priority, and the model's load log says so.
  *

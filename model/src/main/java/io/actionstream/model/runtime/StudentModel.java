@@ -36,10 +36,9 @@ import org.slf4j.LoggerFactory;
  * serving feeds it pixels ({@link Feed#PIXELS}: the normalization runs in the graph, see {@link
  * PixelInput}), after the same checks and a trial clip that must get the same answer both ways.
  *
- * <p>All calls into ONNX Runtime happen on {@link NetworkThread}s, which have a 64 MiB stack:
- * ORT recurses deeply while it loads and runs a graph and overflows a default Java thread stack,
- * which kills the process. A call from one of them runs on it; any other is handed to a thread of
- * this model. On the CPU the model runs as many batches at once as there are cores,
+ * <p>All calls into ONNX Runtime happen on threads of this model with a 64 MiB stack: ORT
+ * recurses deeply while it loads and runs a graph and overflows a default Java thread stack,
+ * which kills the process. On the CPU the model runs as many batches at once as there are cores,
  * each on one ORT thread, rather than one batch split over all cores: a batch split over cores
  * waits at every operator for its slowest thread, and next to busy stream threads that thread is
  * often descheduled (measured on 2 cores next to a half-busy thread: 76 clips/s split, 103
@@ -49,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class StudentModel implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StudentModel.class);
+  private static final long ORT_STACK_BYTES = 64L * 1024 * 1024;
   /** How the threads that run the network's batches are named (then a number): what tells them apart in CPU and scheduling readings. */
   public static final String THREAD_NAME_PREFIX = "onnx-runtime-";
   /**
@@ -132,11 +132,14 @@ public final class StudentModel implements AutoCloseable {
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
     AtomicInteger threads = new AtomicInteger();
     // sized for the CPU; shrunk to one thread below when the session runs on CUDA
-    ThreadPoolExecutor thread = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-        task -> new NetworkThread(() -> {
-          priority.applyToCurrentThread();
-          task.run();
-        }, String.valueOf(threads.incrementAndGet())));
+    ThreadPoolExecutor thread = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
+      Thread t = new Thread(null, () -> {
+        priority.applyToCurrentThread();
+        task.run();
+      }, THREAD_NAME_PREFIX + threads.incrementAndGet(), ORT_STACK_BYTES);
+      t.setDaemon(true);
+      return t;
+    });
     try {
       OrtEnvironment environment = call(thread, OrtEnvironment::getEnvironment);
       String[] provider = new String[1];
@@ -476,11 +479,7 @@ public final class StudentModel implements AutoCloseable {
     T call() throws OrtException;
   }
 
-  /** Runs {@code call} on the calling thread where it is a {@link NetworkThread}, else on one of {@code thread}'s and waits. */
   private static <T> T call(ExecutorService thread, OrtCall<T> call) throws OrtException {
-    if (NetworkThread.isCurrent()) {
-      return call.call();
-    }
     try {
       return thread.submit(call::call).get();
     } catch (InterruptedException e) {

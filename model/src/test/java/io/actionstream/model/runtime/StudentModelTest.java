@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -65,37 +64,6 @@ class StudentModelTest {
       for (int c = 0; c < n; c++) {
         assertThat(Arrays.copyOfRange(out.logits(), 3 * c, 3 * c + 3)).as("clip " + c).containsExactly(c, c, c);
       }
-    }
-  }
-
-  /**
-   * A {@link NetworkThread} runs a batch in ONNX Runtime itself, so the batching workers need no
-   * hand-over per batch; any other thread hands it to the model's threads and waits. Told apart by
-   * the calling thread's own CPU time over a few clips of the shipped student (milliseconds each).
-   */
-  @Test
-  void aNetworkThreadRunsTheModelItselfAndAnyOtherThreadHandsItOver() throws Exception {
-    Path shipped = Path.of(System.getProperty("actionstream.shipped.model"));
-    try (StudentModel model = StudentModel.load(Files.readAllBytes(shipped), ExecutionProvider.CPU, shipped.toString())) {
-      java.nio.FloatBuffer clips = java.nio.ByteBuffer.allocateDirect(model.spec().clipValues() * Float.BYTES)
-          .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
-      java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
-      long[] used = new long[2];
-      Runnable fiveClips = () -> {
-        long start = cpu.getCurrentThreadCpuTime();
-        for (int i = 0; i < 5; i++) {
-          model.run(clips, 1);
-        }
-        used[Thread.currentThread() instanceof NetworkThread ? 0 : 1] = cpu.getCurrentThreadCpuTime() - start;
-      };
-      Thread network = new NetworkThread(fiveClips, "test");
-      network.start();
-      network.join();
-      Thread other = new Thread(null, fiveClips, "not-the-network", 1L << 20);
-      other.start();
-      other.join();
-      assertThat(used[0]).as("CPU nanoseconds of a network thread that ran 5 clips").isGreaterThan(TimeUnit.MILLISECONDS.toNanos(5));
-      assertThat(used[1]).as("CPU nanoseconds of another thread that asked for 5 clips").isLessThan(used[0] / 5);
     }
   }
 
