@@ -96,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
       InferenceConfig inferenceConfig = InferenceConfig.builder(kafka).applicationId("actionstream-demo").modelFile(modelFile)
           .provider(ExecutionProvider.parse(provider)).metricsPort(inferenceMetricsPort).build().validate();
       try (InferenceService inference = InferenceService.start(inferenceConfig);
-          IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingestTree(broker, videoFile)));
+          IngestService ingest = IngestService.start(IngestConfigReader.fromTree(ingestTree(broker, videoFile)), inference.frameDeferral());
           ViewerService viewer = viewerPort < 0 ? null : ViewerService.start(ViewerConfig.defaults(kafka).withPort(viewerPort));
           KafkaConsumer<String, byte[]> consumer = eventConsumer(broker)) {
         if (viewer != null) {

@@ -14,6 +14,8 @@ import io.actionstream.inference.topology.KafkaFrameHistory;
 import io.actionstream.model.ModelRefusedException;
 import io.actionstream.model.RefusalReason;
 import io.actionstream.model.attention.AttentionBoxes;
+import io.actionstream.model.clip.ClipCadence;
+import io.actionstream.model.clip.FrameDeferral;
 import io.actionstream.model.runtime.StudentModel;
 import io.actionstream.ops.HealthCheck;
 import io.actionstream.ops.OpsServer;
@@ -82,9 +84,10 @@ public final class InferenceService implements AutoCloseable {
   private final PrometheusMeterRegistry meters;
   private final OpsServer metricsServer;
   private final Path temporaryStateDir;
+  private final int hop;
 
   private InferenceService(KafkaStreams streams, ModelHolder models, BatchScheduler scheduler, ReleaseWatcher watcher,
-      PrometheusRegistry registry, PrometheusMeterRegistry meters, OpsServer metricsServer, Path temporaryStateDir) {
+      PrometheusRegistry registry, PrometheusMeterRegistry meters, OpsServer metricsServer, Path temporaryStateDir, int hop) {
     this.streams = streams;
     this.models = models;
     this.scheduler = scheduler;
@@ -93,6 +96,7 @@ public final class InferenceService implements AutoCloseable {
     this.meters = meters;
     this.metricsServer = metricsServer;
     this.temporaryStateDir = temporaryStateDir;
+    this.hop = hop;
   }
 
   /** Starts the service; fails (naming the reason) if the model cannot serve or Kafka cannot be reached. */
@@ -188,7 +192,7 @@ public final class InferenceService implements AutoCloseable {
         initial.provider(), config.maxBatch(), config.maxWait().toMillis(), config.streamThreads(),
         server != null ? "; metrics at http://localhost:" + server.port() + "/metrics, probes at " + OpsServer.LIVE + " and "
             + OpsServer.READY : "");
-    return new InferenceService(streams, models, scheduler, watcher, registry, meters, server, temporary);
+    return new InferenceService(streams, models, scheduler, watcher, registry, meters, server, temporary, config.hop());
   }
 
   private static HealthCheck liveness(KafkaStreams streams) {
@@ -309,6 +313,25 @@ public final class InferenceService implements AutoCloseable {
 
   public PrometheusRegistry registry() {
     return registry;
+  }
+
+  /**
+   * For cameras ingested in this same process: the frames that complete no clip may wait while
+   * the network has clips to work on, the clips of the model in service cut as this service cuts
+   * them.
+   */
+  public FrameDeferral frameDeferral() {
+    return new FrameDeferral() {
+      @Override
+      public ClipCadence cadence() {
+        return ClipCadence.of(models.current().spec().frames(), hop);
+      }
+
+      @Override
+      public void awaitIdleNetwork(long deadlineNanos) throws InterruptedException {
+        scheduler.awaitIdle(deadlineNanos);
+      }
+    };
   }
 
   /** Port of the metrics endpoint, or -1 when it is off. */

@@ -11,6 +11,7 @@ import io.actionstream.ingest.metrics.IngestMetrics.CameraMetrics;
 import io.actionstream.ingest.metrics.IngestMetrics.DropReason;
 import io.actionstream.ingest.publish.FramePublisher;
 import io.actionstream.ingest.sampling.FrameRateSampler;
+import io.actionstream.model.clip.FrameDeferral;
 import io.actionstream.model.frame.CaptureClock;
 import io.actionstream.model.frame.FrameEncoder;
 import io.actionstream.model.frame.ResizePlan;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
 final class CameraWorker implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(CameraWorker.class);
+  /** The longest a frame is held for a network in this process (see {@link FrameDeferral}). */
+  static final Duration MAX_DEFERRAL = Duration.ofSeconds(1);
+  /** A frame that waited less than this found the network idle: not counted as deferred. */
+  private static final long DEFERRAL_NOTICED_NANOS = 50_000;
 
   private final CameraConfig config;
   private final CameraSettings settings;
@@ -42,6 +47,8 @@ final class CameraWorker implements Runnable {
   private final FramePublisher publisher;
   private final CameraMetrics metrics;
   private final FrameRateSampler sampler;
+  /** The network in this process, for which the frames that complete no clip wait while it is busy; null where there is none. */
+  private final FrameDeferral deferral;
   private final String sessionId = UUID.randomUUID().toString();
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicLong framesPublished = new AtomicLong();
@@ -54,6 +61,8 @@ final class CameraWorker implements Runnable {
   private Frame geometry;
   private long nextSequence;
   private int segment = -1;
+  /** Frames published in this segment: a frame's position in it, which says whether it completes a clip. */
+  private long segmentFrames;
   private long lastCaptureUs = -1;
   private boolean afterReconnect;
   private long pacingOriginNanos;
@@ -71,8 +80,9 @@ final class CameraWorker implements Runnable {
   private long playbackDueNanos = -1;
 
   CameraWorker(
-      CameraConfig config, CameraSource source, FramePublisher publisher, CameraMetrics metrics) {
+      CameraConfig config, CameraSource source, FramePublisher publisher, CameraMetrics metrics, FrameDeferral deferral) {
     this.config = config;
+    this.deferral = deferral;
     this.settings = config.settings();
     this.source = source;
     this.publisher = publisher;
@@ -95,6 +105,7 @@ final class CameraWorker implements Runnable {
     sourceFramePeriodUs = Math.round(1_000_000 / (format.frameRate() > 0 ? format.frameRate() : settings.fps()));
     lastMediaTimeUs = -1;
     segment++;
+    segmentFrames = 0;
     up = true;
     metrics.up(true);
     if (segment == 0) {
@@ -165,7 +176,11 @@ final class CameraWorker implements Runnable {
         if (settings.realtime() && !config.uri().live() && !waitForPlaybackTime(image.mediaTimeUs())) {
           break;
         }
-        publish(image);
+        long captureUs = captureTime();
+        if (!deferUnlessItCompletesAClip()) {
+          break;
+        }
+        publish(image, captureUs);
       }
     } catch (RuntimeException e) {
       log.error("Camera '{}' stopped by an unexpected error", config.id(), e);
@@ -177,13 +192,49 @@ final class CameraWorker implements Runnable {
     }
   }
 
-  private void publish(GrabbedImage image) {
+  /** When the frame just grabbed was captured. */
+  private long captureTime() {
     // a file played in real time was captured when its frame was due, as a camera's would be: a
     // thread that woke late (a busy machine) delays the frame, and the delay is the frame's
     long captureUs = CaptureClock.nowMicros();
     if (playbackDueNanos >= 0) {
       captureUs -= Math.max(0, System.nanoTime() - playbackDueNanos) / 1_000;
     }
+    return captureUs;
+  }
+
+  /**
+   * Holds a frame that completes no clip while the network in this process has clips to work on:
+   * at most {@link #MAX_DEFERRAL}, and never past one frame period before its clip's last
+   * frame is due, so that no clip waits for it. A frame that completes a clip, or comes just before
+   * one that does, goes at once. False when the worker was stopped meanwhile.
+   */
+  private boolean deferUnlessItCompletesAClip() {
+    if (deferral == null) {
+      return true;
+    }
+    long toClipEnd = deferral.cadence().framesToClipEnd(segmentFrames);
+    if (toClipEnd <= 1) {
+      return true;
+    }
+    long periodNanos = Math.round(1e9 / settings.fps());
+    long due = playbackDueNanos >= 0 ? playbackDueNanos : System.nanoTime();
+    long deadline = due + Math.min(MAX_DEFERRAL.toNanos(), (toClipEnd - 1) * periodNanos);
+    long start = System.nanoTime();
+    try {
+      deferral.awaitIdleNetwork(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    long held = System.nanoTime() - start;
+    if (held > DEFERRAL_NOTICED_NANOS) {
+      metrics.deferred(held);
+    }
+    return !stopping;
+  }
+
+  private void publish(GrabbedImage image, long captureUs) {
     byte[] encoded;
     long encodeStart = System.nanoTime();
     try {
@@ -207,6 +258,7 @@ final class CameraWorker implements Runnable {
             .setImage(UnsafeByteOperations.unsafeWrap(encoded))
             .build();
     lastCaptureUs = captureUs;
+    segmentFrames++;
     publisher.send(frame, metrics);
     framesPublished.incrementAndGet();
   }

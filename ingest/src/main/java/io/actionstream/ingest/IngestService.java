@@ -7,6 +7,7 @@ import io.actionstream.ingest.config.CameraConfig;
 import io.actionstream.ingest.config.IngestConfig;
 import io.actionstream.ingest.metrics.IngestMetrics;
 import io.actionstream.ingest.publish.FramePublisher;
+import io.actionstream.model.clip.FrameDeferral;
 import io.actionstream.ops.HealthCheck;
 import io.actionstream.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -54,14 +55,34 @@ public final class IngestService implements AutoCloseable {
 
   /** Starts ingesting with FFmpeg camera sources. */
   public static IngestService start(IngestConfig config) throws CameraException {
-    return start(
-        config, camera -> new FfmpegCameraSource(camera.id(), camera.uri(), camera.settings().options(),
-            camera.settings().decoderThreads()));
+    return start(config, ffmpeg(), null);
+  }
+
+  /**
+   * Starts ingesting with FFmpeg camera sources into a network in this same process: the frames
+   * that complete no clip wait while it works through a burst ({@link FrameDeferral}).
+   */
+  public static IngestService start(IngestConfig config, FrameDeferral network) throws CameraException {
+    return start(config, ffmpeg(), network);
   }
 
   /** Starts ingesting with camera sources made by {@code sources}. */
   public static IngestService start(
       IngestConfig config, Function<CameraConfig, CameraSource> sources) throws CameraException {
+    return start(config, sources, null);
+  }
+
+  private static Function<CameraConfig, CameraSource> ffmpeg() {
+    return camera -> new FfmpegCameraSource(camera.id(), camera.uri(), camera.settings().options(),
+        camera.settings().decoderThreads());
+  }
+
+  /**
+   * Starts ingesting with camera sources made by {@code sources}, deferring frames to {@code
+   * network} (null: no network in this process).
+   */
+  public static IngestService start(
+      IngestConfig config, Function<CameraConfig, CameraSource> sources, FrameDeferral network) throws CameraException {
     PrometheusRegistry registry = new PrometheusRegistry();
     IngestMetrics metrics = new IngestMetrics(registry);
     FramePublisher publisher =
@@ -71,7 +92,7 @@ public final class IngestService implements AutoCloseable {
     try {
       for (CameraConfig camera : config.cameras()) {
         CameraWorker worker =
-            new CameraWorker(camera, sources.apply(camera), publisher, metrics.camera(camera.id()));
+            new CameraWorker(camera, sources.apply(camera), publisher, metrics.camera(camera.id()), network);
         workers.add(worker);
         worker.open();
       }
@@ -94,11 +115,12 @@ public final class IngestService implements AutoCloseable {
     }
     IngestService service = new IngestService(List.copyOf(workers), publisher, registry, server);
     log.info(
-        "Ingesting {} camera(s) into topic '{}' at {}{}{}",
+        "Ingesting {} camera(s) into topic '{}' at {}{}{}{}",
         workers.size(),
         config.topic(),
         config.bootstrapServers(),
         config.stagger().isZero() ? "" : ", their starts spread over " + config.stagger().toMillis() + " ms",
+        network == null ? "" : ", frames that complete no clip held while the network in this process is busy",
         server != null ? "; metrics at http://localhost:" + server.port() + "/metrics, probes at " + OpsServer.LIVE + " and "
             + OpsServer.READY : "");
     return service;

@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads the frames topic from the beginning, as a downstream consumer would. */
 public final class FrameTopicReader {
 
-  /** A frame and the record key it came with. */
-  public record KeyedFrame(String key, Frame frame) {}
+  /** A frame, the record key it came with, and the record's timestamp (when the producer took it). */
+  public record KeyedFrame(String key, Frame frame, long timestampMs) {}
 
   private FrameTopicReader() {}
 
@@ -37,7 +37,7 @@ public final class FrameTopicReader {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!done.test(frames) && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          frames.add(new KeyedFrame(record.key(), Frame.parseFrom(record.value())));
+          frames.add(new KeyedFrame(record.key(), Frame.parseFrom(record.value()), record.timestamp()));
         }
       }
     }

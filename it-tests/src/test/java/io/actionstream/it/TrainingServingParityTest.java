@@ -23,6 +23,7 @@ import io.actionstream.model.ModelContract;
 import io.actionstream.model.ModelMetadata;
 import io.actionstream.model.ModelSpec;
 import io.actionstream.model.attention.AttentionBoxes;
+import io.actionstream.model.clip.ClipCadence;
 import io.actionstream.model.clip.ClipPreprocessor;
 import io.actionstream.model.frame.FrameEncodings;
 import io.actionstream.model.frame.ImageFormat;
@@ -155,8 +156,8 @@ class TrainingServingParityTest {
         }
         keys.add(key);
         valid.add(result.frame());
-        if (assembler.add(state, frame.getSessionId(), frame.getSegment(), frame.getSequenceNumber(), valid.size() - 1, spec.frames(),
-            spec.frames())
+        if (assembler.add(state, frame.getSessionId(), frame.getSegment(), frame.getSequenceNumber(), valid.size() - 1,
+            ClipCadence.of(spec.frames(), 0))
             == ClipAssembler.Outcome.COMPLETED_CLIP) {
           assertThat(state.ready().get(0).sequences()).as("the first clip is frames 0-15").startsWith(0L).hasSize(spec.frames());
           ByteBuffer clip = ByteBuffer.allocateDirect(spec.clipValues());

@@ -4,6 +4,7 @@ import io.actionstream.broker.EmbeddedKafkaBroker;
 import io.actionstream.inference.InferenceConfig;
 import io.actionstream.inference.InferenceService;
 import io.actionstream.ingest.IngestService;
+import io.actionstream.ingest.config.IngestConfig;
 import io.actionstream.ingest.config.IngestConfigReader;
 import io.actionstream.model.Precision;
 import io.actionstream.model.frame.CaptureClock;
@@ -185,6 +186,12 @@ public final class InferenceBenchmark implements Callable<Integer> {
           + "cameras started together, one group every period/N, as this benchmark did before round 16 (default: "
           + "${DEFAULT-VALUE}).")
   int spreadGroups;
+
+  @Option(names = "--frame-deferral", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "In the real-time runs of (3) and (4), the cameras hold the frames that complete no clip while the "
+          + "network is busy, as an ingest in the network's process does (--no-frame-deferral: every frame goes when due, "
+          + "as before round 29) (default: ${DEFAULT-VALUE}).")
+  boolean frameDeferral;
 
   @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
       description = "Extra Kafka Streams / client property for the inference, e.g. commit.interval.ms=200; repeatable.")
@@ -433,6 +440,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
       report.add("  p99 of each " + (int) LATENCY_WINDOW_S + " s of the run: " + r.windowP99s().stream()
           .map(v -> Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v)).collect(java.util.stream.Collectors.joining(", "))
           + " ms; in the measured time, " + r.gc().describe() + ".");
+      report.add("  In this run " + r.held().describe() + ".");
     }
     int cores = Runtime.getRuntime().availableProcessors();
     double pipelineMsPerClip = onnxMs;
@@ -704,7 +712,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
    * up, and where the process's CPU went after the warm-up.
    */
   record RealTimeRun(Histogram latencies, Histogram received, double firstThirdMedian, double lastThirdMedian, double eventShare,
-      CpuUse cpu, NetworkTime network, LatencySplit split, List<Double> windowP99s, GcPauses.Summary gc, RunQueueWait networkWaits) {
+      CpuUse cpu, NetworkTime network, LatencySplit split, List<Double> windowP99s, GcPauses.Summary gc, RunQueueWait networkWaits,
+      HeldFrames held) {
     /** The {@code p}th percentile of capture-to-event, in milliseconds. */
     double percentile(double p) {
       return MillisHistogram.percentile(latencies, p);
@@ -778,7 +787,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
       for (int group = 0; group < groups; group++) {
         int from = group * cameras / groups;
         int to = (group + 1) * cameras / groups;
-        ingests.add(IngestService.start(IngestConfigReader.fromTree(ingest(broker, video, from, to, true, stagger))));
+        IngestConfig cameraGroup = IngestConfigReader.fromTree(ingest(broker, video, from, to, true, stagger));
+        ingests.add(frameDeferral ? IngestService.start(cameraGroup, inference.frameDeferral()) : IngestService.start(cameraGroup));
         Thread.sleep(period / groups);
       }
       long start = System.nanoTime();
@@ -825,8 +835,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
         // the run's p99 is made by its worst bursts: which, and where their slowest clips' time went
         Bursts.of(timings).bursts().forEach(burst -> log.info("Burst {}", burst.describe(startUs)));
       }
+      HeldFrames held = frameDeferral ? HeldFrames.of(ingests) : HeldFrames.NONE;
+      log.info("In that run {}", held.describe());
       return new RealTimeRun(latencies, received, median(firstThird), median(lastThird), latencies.getTotalCount() / expected, cpu,
-          NetworkTime.of(timings), LatencySplit.of(timings), windowP99s, gcPauses.since(start + WARM_UP_NANOS), networkWaits);
+          NetworkTime.of(timings), LatencySplit.of(timings), windowP99s, gcPauses.since(start + WARM_UP_NANOS), networkWaits, held);
     }
   }
 

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,9 @@ public final class BatchScheduler implements AutoCloseable {
   private final AtomicInteger running = new AtomicInteger();
   /** Clips handed over and not yet answered. */
   private final AtomicInteger withTheNetwork = new AtomicInteger();
+  /** Signalled whenever the network's last clip is answered. */
+  private final ReentrantLock idleLock = new ReentrantLock();
+  private final Condition becameIdle = idleLock.newCondition();
 
   public BatchScheduler(ModelHolder models, int maxBatch, Duration maxWait, InferenceMetrics metrics) {
     if (maxBatch < 1) {
@@ -73,7 +78,11 @@ public final class BatchScheduler implements AutoCloseable {
   public CompletableFuture<ClipInference> submit(ClipInput clip) {
     CompletableFuture<ClipInference> result = new CompletableFuture<>();
     withTheNetwork.incrementAndGet();
-    result.whenComplete((inference, failure) -> withTheNetwork.decrementAndGet());
+    result.whenComplete((inference, failure) -> {
+      if (withTheNetwork.decrementAndGet() == 0) {
+        signalIdle();
+      }
+    });
     queue.add(new Request(clip, result, CaptureClock.nowMicros()));
     return result;
   }
@@ -81,6 +90,34 @@ public final class BatchScheduler implements AutoCloseable {
   /** Whether no clip, of any stream thread, is waiting for the network or in it. */
   public boolean idle() {
     return withTheNetwork.get() == 0;
+  }
+
+  /**
+   * Returns once no clip is waiting for the network or in it, or at {@code deadlineNanos} (on
+   * {@link System#nanoTime()}'s clock).
+   */
+  public void awaitIdle(long deadlineNanos) throws InterruptedException {
+    if (idle()) {
+      return;
+    }
+    idleLock.lock();
+    try {
+      long left;
+      while (!idle() && (left = deadlineNanos - System.nanoTime()) > 0) {
+        becameIdle.awaitNanos(left);
+      }
+    } finally {
+      idleLock.unlock();
+    }
+  }
+
+  private void signalIdle() {
+    idleLock.lock();
+    try {
+      becameIdle.signalAll();
+    } finally {
+      idleLock.unlock();
+    }
   }
 
   private void work() {

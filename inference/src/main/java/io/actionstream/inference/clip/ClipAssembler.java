@@ -1,12 +1,14 @@
 package io.actionstream.inference.clip;
 
+import io.actionstream.model.clip.ClipCadence;
+
 /**
  * The rules that cut a camera's frames into clips. A clip is {@code frames} consecutive frames
  * of one ingest session and segment; a new clip starts every {@code hop} frames (hop = frames:
- * no overlap). A clip never spans a discontinuity: a new session (the camera's ingest
- * restarted), a new segment (a reconnect or a file loop), a gap in sequence numbers larger than
- * {@code gapTolerance} missing frames, or a frame older than the last one each throw away the
- * clip being filled and start a new one with this frame. A repeated frame is ignored.
+ * no overlap), as a {@link ClipCadence} says. A clip never spans a discontinuity: a new session
+ * (the camera's ingest restarted), a new segment (a reconnect or a file loop), a gap in sequence
+ * numbers larger than {@code gapTolerance} missing frames, or a frame older than the last one
+ * each throw away the clip being filled and start a new one with this frame. A repeated frame is ignored.
  */
 public final class ClipAssembler {
 
@@ -37,7 +39,7 @@ public final class ClipAssembler {
    * Outcome#DUPLICATE}, and may then drop frames the state no longer {@linkplain
    * ClipState#references references}.
    */
-  public Outcome add(ClipState state, String sessionId, int segment, long sequence, long offset, int frames, int hop) {
+  public Outcome add(ClipState state, String sessionId, int segment, long sequence, long offset, ClipCadence cadence) {
     Outcome outcome;
     if (state.lastSequence() < 0 && state.partial().isEmpty()) {
       outcome = Outcome.FIRST_FRAME;
@@ -58,8 +60,8 @@ public final class ClipAssembler {
       state.restart(sessionId, segment);
     }
     state.append(sequence, offset);
-    if (state.partial().size() >= frames) {
-      state.completeClip(frames, hop);
+    if (state.partial().size() >= cadence.frames()) {
+      state.completeClip(cadence.frames(), cadence.hop());
       return Outcome.COMPLETED_CLIP;
     }
     return outcome;

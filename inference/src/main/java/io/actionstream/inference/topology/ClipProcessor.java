@@ -14,6 +14,7 @@ import io.actionstream.inference.image.PreparedFrames;
 import io.actionstream.inference.metrics.InferenceMetrics;
 import io.actionstream.inference.swap.ModelHolder;
 import io.actionstream.model.ModelSpec;
+import io.actionstream.model.clip.ClipCadence;
 import io.actionstream.model.frame.FrameEncodings;
 import io.actionstream.schemas.v1.ActionEvent;
 import io.actionstream.schemas.v1.Frame;
@@ -215,7 +216,7 @@ final class ClipProcessor implements Processor<String, Object, String, Message> 
     int readyBefore = state.ready().size();
     long offset = context.recordMetadata().orElseThrow().offset();
     ClipAssembler.Outcome outcome = assembler.add(state, frame.getSessionId(), frame.getSegment(), frame.getSequenceNumber(),
-        offset, clipFrames, hop > 0 ? hop : clipFrames);
+        offset, ClipCadence.of(clipFrames, hop));
     if (outcome == ClipAssembler.Outcome.DUPLICATE) {
       metrics.ignored("duplicate");
       return;

@@ -86,6 +86,32 @@ class BatchSchedulerTest {
     }
   }
 
+  /**
+   * Cameras in the network's process hold frames until the network is idle: the wait must last
+   * until every clip handed over has its answer, and end then rather than at its deadline.
+   */
+  @Test
+  void waitingForTheNetworkToBeIdleEndsWithTheLastAnswer() throws Exception {
+    try (ModelHolder models = new ModelHolder(served());
+        BatchScheduler scheduler = new BatchScheduler(models, 4, Duration.ofMillis(2), new InferenceMetrics(new PrometheusRegistry()))) {
+      ModelSpec spec = models.current().spec();
+      List<CompletableFuture<ClipInference>> answers = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        answers.add(scheduler.submit(new ClipInput(List.of(), red(spec, i), spec)));
+      }
+      long start = System.nanoTime();
+      scheduler.awaitIdle(start + TimeUnit.SECONDS.toNanos(60));
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(answers).as("every clip answered when the wait ended").allMatch(CompletableFuture::isDone);
+      assertThat(scheduler.idle()).isTrue();
+      assertThat(waitedMs).as("ended with the last answer, not at the deadline").isLessThan(30_000);
+      long again = System.nanoTime();
+      scheduler.awaitIdle(again + TimeUnit.SECONDS.toNanos(60));
+      assertThat((System.nanoTime() - again) / 1_000_000).as("an idle network holds nothing").isLessThan(1_000);
+    }
+  }
+
   @Test
   void aBurstIsSharedEvenlyBetweenTheRunsAndALoneClipRunsAlone() {
     assertThat(BatchScheduler.share(1, 2, 8)).as("a lone clip").isEqualTo(1);

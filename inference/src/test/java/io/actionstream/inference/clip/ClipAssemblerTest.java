@@ -3,6 +3,7 @@ package io.actionstream.inference.clip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actionstream.inference.clip.ClipAssembler.Outcome;
+import io.actionstream.model.clip.ClipCadence;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class ClipAssemblerTest {
   void consecutiveFramesMakeClipsOfTheModelsLength() {
     ClipState state = new ClipState();
     for (long s = 0; s < 10; s++) {
-      assembler.add(state, "s1", 0, s, 100 + s, 4, 4);
+      assembler.add(state, "s1", 0, s, 100 + s, new ClipCadence(4, 4));
     }
     assertThat(state.ready()).extracting(ClipState.PendingClip::sequences)
         .containsExactly(List.of(0L, 1L, 2L, 3L), List.of(4L, 5L, 6L, 7L));
@@ -25,30 +26,30 @@ class ClipAssemblerTest {
   @Test
   void aHopShorterThanTheClipOverlapsClips() {
     ClipState state = new ClipState();
-    LongStream.range(0, 8).forEach(s -> assembler.add(state, "s1", 0, s, 100 + s, 4, 2));
+    LongStream.range(0, 8).forEach(s -> assembler.add(state, "s1", 0, s, 100 + s, new ClipCadence(4, 2)));
     assertThat(state.ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 2L, 4L);
   }
 
   @Test
   void smallGapsAreToleratedAndLargeOnesStartAFreshClip() {
     ClipState state = new ClipState();
-    assembler.add(state, "s1", 0, 0, 100 + 0, 4, 4);
-    assertThat(assembler.add(state, "s1", 0, 3, 100 + 3, 4, 4)).as("2 missing frames: tolerated").isEqualTo(Outcome.APPENDED);
-    assertThat(assembler.add(state, "s1", 0, 7, 100 + 7, 4, 4)).as("3 missing frames").isEqualTo(Outcome.GAP);
+    assembler.add(state, "s1", 0, 0, 100 + 0, new ClipCadence(4, 4));
+    assertThat(assembler.add(state, "s1", 0, 3, 100 + 3, new ClipCadence(4, 4))).as("2 missing frames: tolerated").isEqualTo(Outcome.APPENDED);
+    assertThat(assembler.add(state, "s1", 0, 7, 100 + 7, new ClipCadence(4, 4))).as("3 missing frames").isEqualTo(Outcome.GAP);
     assertThat(state.partial()).containsExactly(7L);
   }
 
   @Test
   void everyDiscontinuityThrowsTheClipInProgressAway() {
     ClipState state = new ClipState();
-    LongStream.range(0, 3).forEach(s -> assembler.add(state, "s1", 0, s, 100 + s, 4, 4));
-    assertThat(assembler.add(state, "s1", 0, 2, 100 + 2, 4, 4)).isEqualTo(Outcome.DUPLICATE);
+    LongStream.range(0, 3).forEach(s -> assembler.add(state, "s1", 0, s, 100 + s, new ClipCadence(4, 4)));
+    assertThat(assembler.add(state, "s1", 0, 2, 100 + 2, new ClipCadence(4, 4))).isEqualTo(Outcome.DUPLICATE);
     assertThat(state.partial()).containsExactly(0L, 1L, 2L);
-    assertThat(assembler.add(state, "s1", 0, 1, 100 + 1, 4, 4)).isEqualTo(Outcome.OUT_OF_ORDER);
+    assertThat(assembler.add(state, "s1", 0, 1, 100 + 1, new ClipCadence(4, 4))).isEqualTo(Outcome.OUT_OF_ORDER);
     assertThat(state.partial()).containsExactly(1L);
-    assertThat(assembler.add(state, "s1", 1, 2, 100 + 2, 4, 4)).isEqualTo(Outcome.NEW_SEGMENT);
+    assertThat(assembler.add(state, "s1", 1, 2, 100 + 2, new ClipCadence(4, 4))).isEqualTo(Outcome.NEW_SEGMENT);
     assertThat(state.partial()).containsExactly(2L);
-    assertThat(assembler.add(state, "s2", 0, 0, 100 + 0, 4, 4)).as("the camera's ingest restarted").isEqualTo(Outcome.NEW_SESSION);
+    assertThat(assembler.add(state, "s2", 0, 0, 100 + 0, new ClipCadence(4, 4))).as("the camera's ingest restarted").isEqualTo(Outcome.NEW_SESSION);
     assertThat(state.partial()).containsExactly(0L);
     assertThat(state.sessionId()).isEqualTo("s2");
     assertThat(state.ready()).isEmpty();
@@ -57,7 +58,7 @@ class ClipAssemblerTest {
   @Test
   void theStateSurvivesSerializationWithItsWaitingClips() {
     ClipState state = new ClipState();
-    LongStream.range(0, 6).forEach(s -> assembler.add(state, "session-x", 3, s, 100 + s, 4, 4));
+    LongStream.range(0, 6).forEach(s -> assembler.add(state, "session-x", 3, s, 100 + s, new ClipCadence(4, 4)));
     ClipState copy = ClipState.parse(state.serialize());
     assertThat(copy.sessionId()).isEqualTo("session-x");
     assertThat(copy.segment()).isEqualTo(3);
@@ -102,7 +103,7 @@ class ClipAssemblerTest {
   @Test
   void eachFrameKeepsItsOffsetThroughOverlappingClipsAndSerialization() {
     ClipState state = new ClipState();
-    LongStream.range(0, 7).forEach(s -> assembler.add(state, "s1", 0, s, 1000 + 10 * s, 4, 2));
+    LongStream.range(0, 7).forEach(s -> assembler.add(state, "s1", 0, s, 1000 + 10 * s, new ClipCadence(4, 2)));
     assertThat(state.ready()).extracting(ClipState.PendingClip::offsets)
         .containsExactly(List.of(1000L, 1010L, 1020L, 1030L), List.of(1020L, 1030L, 1040L, 1050L));
     assertThat(state.partial()).containsExactly(4L, 5L, 6L);
@@ -110,7 +111,7 @@ class ClipAssemblerTest {
     ClipState copy = ClipState.parse(state.serialize());
     assertThat(copy.ready()).containsExactlyElementsOf(state.ready());
     assertThat(copy.partialOffsets()).containsExactly(1040L, 1050L, 1060L);
-    assembler.add(copy, "s2", 0, 0, 2000, 4, 2);
+    assembler.add(copy, "s2", 0, 0, 2000, new ClipCadence(4, 2));
     assertThat(copy.partialClip()).isEqualTo(new ClipState.PendingClip("s2", List.of(0L), List.of(2000L)));
   }
 
@@ -127,7 +128,7 @@ class ClipAssemblerTest {
     assertThat(restored.ready().get(0).offsets()).containsExactly(70L, 71L);
     assertThat(restored.partialOffsets()).as("frame 5 has no entry: still unknown").containsExactly(74L, ClipState.UNKNOWN_OFFSET);
     ClipState current = new ClipState();
-    assembler.add(current, "s", 0, 0, 9, 4, 4);
+    assembler.add(current, "s", 0, 0, 9, new ClipCadence(4, 4));
     assertThat(current.fillUnknownOffsets((session, sequence) -> 1L)).as("a current state has them all").isFalse();
     assertThat(current.partialOffsets()).containsExactly(9L);
   }
@@ -137,13 +138,13 @@ class ClipAssemblerTest {
     // serialized once per frame, so the waiting clips' messages are kept between frames: what
     // is written must still follow the clips that leave, arrive and change
     ClipState state = new ClipState();
-    LongStream.range(0, 12).forEach(s -> assembler.add(state, "s", 0, s, 100 + s, 4, 4));
+    LongStream.range(0, 12).forEach(s -> assembler.add(state, "s", 0, s, 100 + s, new ClipCadence(4, 4)));
     assertThat(ClipState.parse(state.serialize()).ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 4L, 8L);
 
     state.ready().remove(1);
     assertThat(ClipState.parse(state.serialize()).ready()).extracting(ClipState.PendingClip::first).containsExactly(0L, 8L);
 
-    LongStream.range(12, 16).forEach(s -> assembler.add(state, "s", 0, s, 100 + s, 4, 4));
+    LongStream.range(12, 16).forEach(s -> assembler.add(state, "s", 0, s, 100 + s, new ClipCadence(4, 4)));
     ClipState.PendingClip stale = state.ready().get(0);
     state.ready().set(0, new ClipState.PendingClip("s", stale.sequences(), List.of(7L, 7L, 7L, 7L)));
     ClipState copy = ClipState.parse(state.serialize());
@@ -155,7 +156,7 @@ class ClipAssemblerTest {
   @Test
   void aStateWithItsWaitingClipsKeptReadsAsTheWholeMessageBuiltAtOnce() throws Exception {
     ClipState state = new ClipState();
-    LongStream.range(0, 11).forEach(s -> assembler.add(state, "s", 0, s, 500 + s, 4, 2));
+    LongStream.range(0, 11).forEach(s -> assembler.add(state, "s", 0, s, 500 + s, new ClipCadence(4, 2)));
     state.serialize();
     state.ready().remove(0);
     io.actionstream.schemas.v1.ClipAssemblyState.Builder whole = io.actionstream.schemas.v1.ClipAssemblyState.newBuilder()
@@ -171,15 +172,27 @@ class ClipAssemblerTest {
   @Test
   void aFrameIsReferencedWhileAClipOrTheClipBeingFilledHoldsIt() {
     ClipState state = new ClipState();
-    LongStream.range(0, 7).forEach(s -> assembler.add(state, "s1", 0, s, s, 4, 2));
+    LongStream.range(0, 7).forEach(s -> assembler.add(state, "s1", 0, s, s, new ClipCadence(4, 2)));
     // clips 0-3 and 2-5 wait, 4-6 is being filled
     assertThat(LongStream.range(0, 7).filter(s -> state.references("s1", s)).toArray()).containsExactly(0, 1, 2, 3, 4, 5, 6);
     assertThat(state.references("s1", 7)).isFalse();
     assertThat(state.references("s0", 3)).as("another session's frame 3").isFalse();
     state.ready().remove(0);
     assertThat(LongStream.range(0, 7).filter(s -> state.references("s1", s)).toArray()).containsExactly(2, 3, 4, 5, 6);
-    assembler.add(state, "s2", 0, 0, 9, 4, 2);
+    assembler.add(state, "s2", 0, 0, 9, new ClipCadence(4, 2));
     assertThat(LongStream.range(0, 7).filter(s -> state.references("s1", s)).toArray()).as("the new session threw 4-6 away")
         .containsExactly(2, 3, 4, 5);
+  }
+
+  /** Cameras in the network's process tell the frames that complete clips by the cadence: it must be the assembler's rule. */
+  @Test
+  void clipsCompleteExactlyWhereTheCadenceSays() {
+    for (ClipCadence cadence : List.of(new ClipCadence(4, 4), new ClipCadence(4, 2), ClipCadence.of(16, 0), new ClipCadence(16, 5), ClipCadence.of(8, 12))) {
+      ClipState state = new ClipState();
+      for (long s = 0; s < 60; s++) {
+        Outcome outcome = assembler.add(state, "s1", 0, s, 100 + s, cadence);
+        assertThat(outcome == Outcome.COMPLETED_CLIP).as("%s, frame %d", cadence, s).isEqualTo(cadence.framesToClipEnd(s) == 0);
+      }
+    }
   }
 }

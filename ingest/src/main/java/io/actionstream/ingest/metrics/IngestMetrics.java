@@ -43,6 +43,8 @@ public final class IngestMetrics {
   private final Counter sent;
   private final Counter dropped;
   private final Counter reconnects;
+  private final Counter deferred;
+  private final Counter deferredSeconds;
   private final Gauge up;
   private final Histogram decode;
   private final Histogram encode;
@@ -71,6 +73,19 @@ public final class IngestMetrics {
         Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_reconnects_total")
             .help("Times a live camera was reopened after its stream dropped")
+            .labelNames("camera")
+            .register(registry);
+    deferred =
+        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
+            .name("actionstream_ingest_frames_deferred_total")
+            .help("Frames completing no clip held back while the network in this process worked through a burst")
+            .labelNames("camera")
+            .register(registry);
+    deferredSeconds =
+        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
+            .name("actionstream_ingest_deferred_seconds_total")
+            .help("Time the deferred frames were held, in all")
+            .unit(Unit.SECONDS)
             .labelNames("camera")
             .register(registry);
     up =
@@ -125,6 +140,8 @@ public final class IngestMetrics {
     private final io.prometheus.metrics.core.datapoints.CounterDataPoint grabbed;
     private final io.prometheus.metrics.core.datapoints.CounterDataPoint sent;
     private final io.prometheus.metrics.core.datapoints.CounterDataPoint reconnects;
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint deferred;
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint deferredSeconds;
     private final io.prometheus.metrics.core.datapoints.GaugeDataPoint up;
     private final io.prometheus.metrics.core.datapoints.DistributionDataPoint decode;
     private final io.prometheus.metrics.core.datapoints.DistributionDataPoint encode;
@@ -136,6 +153,8 @@ public final class IngestMetrics {
       grabbed = metrics.grabbed.labelValues(cameraId);
       sent = metrics.sent.labelValues(cameraId);
       reconnects = metrics.reconnects.labelValues(cameraId);
+      deferred = metrics.deferred.labelValues(cameraId);
+      deferredSeconds = metrics.deferredSeconds.labelValues(cameraId);
       up = metrics.up.labelValues(cameraId);
       decode = metrics.decode.labelValues(cameraId);
       encode = metrics.encode.labelValues(cameraId);
@@ -158,6 +177,11 @@ public final class IngestMetrics {
 
     public void dropped(DropReason reason) {
       metrics.dropped.labelValues(cameraId, reason.label()).inc();
+    }
+
+    public void deferred(long heldNanos) {
+      deferred.inc();
+      deferredSeconds.inc(heldNanos / 1e9);
     }
 
     public void reconnected() {
