@@ -37,7 +37,7 @@ final class CameraWorker implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(CameraWorker.class);
   /** The longest a frame is held for a network in this process (see {@link FrameDeferral}). */
-  static final Duration MAX_DEFERRAL = Duration.ofSeconds(1);
+  private static final Duration MAX_DEFERRAL = Duration.ofSeconds(1);
   /** A frame that waited less than this found the network idle: not counted as deferred. */
   private static final long DEFERRAL_NOTICED_NANOS = 50_000;
 
@@ -207,10 +207,12 @@ final class CameraWorker implements Runnable {
    * Holds a frame that completes no clip while the network in this process has clips to work on:
    * at most {@link #MAX_DEFERRAL}, and never past one frame period before its clip's last
    * frame is due, so that no clip waits for it. A frame that completes a clip, or comes just before
-   * one that does, goes at once. False when the worker was stopped meanwhile.
+   * one that does, goes at once; so does every frame of a file read as fast as it decodes (a
+   * backfill has no due times, and holding it would only slow it). False when the worker was
+   * stopped meanwhile.
    */
   private boolean deferUnlessItCompletesAClip() {
-    if (deferral == null) {
+    if (deferral == null || !(settings.realtime() || config.uri().live())) {
       return true;
     }
     long toClipEnd = deferral.cadence().framesToClipEnd(segmentFrames);

@@ -89,19 +89,31 @@ class FrameDeferralTest {
     }
   }
 
+  @Test
+  void aFileReadAsFastAsItDecodesIsNeverHeld() throws Exception {
+    List<KeyedFrame> frames = ingest("backfill", new Network(Long.MAX_VALUE), false);
+
+    assertThat(deferredFrames).as("a backfill has no due times to hold frames to").isZero();
+    assertThat(frames.get(15).timestampMs() - frames.get(0).timestampMs()).as("16 frames, ms").isLessThan(1_000);
+  }
+
   private double deferredFrames;
 
   /** Plays the video once in real time with {@code network} in the process; its 16 frames in order. */
   private List<KeyedFrame> ingest(String topic, Network network) throws Exception {
+    return ingest(topic, network, true);
+  }
+
+  private List<KeyedFrame> ingest(String topic, Network network, boolean realtime) throws Exception {
     Path file = Files.createTempFile(dir, "ingest", ".yaml");
     Files.writeString(file, """
         kafka: {bootstrap.servers: '%s'}
         metricsPort: -1
         topic: %s
-        defaults: {fps: 8, width: 64, height: 64, realtime: true}
+        defaults: {fps: 8, width: 64, height: 64, realtime: %s}
         cameras:
           - {id: cam-0, uri: '%s'}
-        """.formatted(broker.bootstrapServers(), topic, video));
+        """.formatted(broker.bootstrapServers(), topic, realtime, video));
     IngestConfig config = IngestConfigReader.read(file);
     try (IngestService service = IngestService.start(config,
         camera -> new FfmpegCameraSource(camera.id(), camera.uri(), camera.settings().options(), 1), network)) {

@@ -97,6 +97,39 @@ class InferenceEndToEndTest {
     assertThat(overlapping).as("events whose first box overlaps the actor's box").isGreaterThanOrEqualTo(75);
   }
 
+  /**
+   * Cameras in the network's process, started together, end their clips at the same instant: the
+   * frames that begin the next clips wait while the network works through each burst, and still
+   * every clip of every camera gets its event, the same for every camera (they all play one video).
+   */
+  @Test
+  void camerasInTheNetworksProcessHoldFramesThroughBurstsAndNoClipIsLostOrChanged() throws Exception {
+    Path video = dir.resolve("burst.avi");
+    DemoVideo.write(video, SynthOptions.DEFAULTS.withSeed(7), 4, 16);
+    // each burst keeps the network busy for about 200 ms (6 ms of CPU per clip): past the next frame, due 125 ms on
+    int cameras = 64 * Runtime.getRuntime().availableProcessors() / 2;
+    List<ActionEvent> events;
+    double held;
+    try (InferenceService inference = InferenceService.start(inferenceConfig(shipped));
+        IngestService ingest = IngestService.start(camerasInPhase(video, cameras), inference.frameDeferral())) {
+      events = readEvents(e -> e.stream().map(ActionEvent::getCameraId).distinct().count() == cameras
+          && e.stream().collect(Collectors.groupingBy(ActionEvent::getCameraId, Collectors.counting())).values().stream()
+              .allMatch(n -> n >= 3), Duration.ofSeconds(120));
+      held = ingest.registry().scrape().stream()
+          .filter(snapshot -> snapshot.getMetadata().getName().equals("actionstream_ingest_frames_deferred"))
+          .flatMap(snapshot -> ((CounterSnapshot) snapshot).getDataPoints().stream()).mapToDouble(p -> p.getValue()).sum();
+    }
+
+    assertThat(events.stream().map(ActionEvent::getCameraId).distinct()).hasSize(cameras);
+    assertThat(held).as("frames held while the network worked through a burst").isPositive();
+    assertNoClipLost(events);
+    Map<Long, List<ActionEvent>> byClip = events.stream().collect(Collectors.groupingBy(ActionEvent::getFirstSequenceNumber));
+    for (List<ActionEvent> same : byClip.values()) {
+      assertThat(same).extracting(e -> e.getLabels(0).getLabel()).as("the clip from frame %d, every camera",
+          same.get(0).getFirstSequenceNumber()).containsOnly(same.get(0).getLabels(0).getLabel());
+    }
+  }
+
   @Test
   void aReleaseTakenMidStreamChangesTheVersionOfLaterEventsAndNoClipIsLost() throws Exception {
     Path video = dir.resolve("loop.avi");
@@ -161,6 +194,19 @@ class InferenceEndToEndTest {
     tree.put("metricsPort", -1);
     tree.putObject("defaults").put("fps", 8).put("realtime", realtime).put("loop", loop);
     tree.putArray("cameras").addObject().put("id", "cam").put("uri", video.toString());
+    return IngestConfigReader.fromTree(tree);
+  }
+
+  /** {@code cameras} cameras playing {@code video} in real time, looped, all started at the same instant. */
+  private io.actionstream.ingest.config.IngestConfig camerasInPhase(Path video, int cameras) {
+    var tree = IngestConfigReader.emptyTree();
+    tree.putObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
+    tree.put("metricsPort", -1);
+    tree.putObject("defaults").put("fps", 8).put("realtime", true).put("loop", true).put("decoderThreads", 1);
+    var list = tree.putArray("cameras");
+    for (int i = 0; i < cameras; i++) {
+      list.addObject().put("id", "cam-" + i).put("uri", video.toString());
+    }
     return IngestConfigReader.fromTree(tree);
   }
 

@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * How many frames a real-time run's cameras held back for the network in the same process
- * (frames that complete no clip, while the network was busy) and for how long in all, from the
- * ingest's own counters; null-free: a run without deferral holds none.
+ * (frames that complete no clip, while the network was busy) and for how long in all, read from
+ * the ingest's own counters; {@link #NONE} for a run whose cameras send every frame when due.
  */
 record HeldFrames(boolean deferring, double frames, double seconds) {
 
