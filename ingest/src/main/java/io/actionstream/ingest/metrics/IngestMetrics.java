@@ -51,43 +51,17 @@ public final class IngestMetrics {
   private final Histogram publishLatency;
 
   public IngestMetrics(PrometheusRegistry registry) {
-    grabbed =
-        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
-            .name("actionstream_ingest_frames_grabbed_total")
-            .help("Frames decoded from the camera, before sampling")
-            .labelNames("camera")
-            .register(registry);
-    sent =
-        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
-            .name("actionstream_ingest_frames_sent_total")
-            .help("Frames acknowledged by Kafka")
-            .labelNames("camera")
-            .register(registry);
-    dropped =
-        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
-            .name("actionstream_ingest_frames_dropped_total")
-            .help("Grabbed frames not published, by reason (sampling, encode_failed, publish_failed)")
-            .labelNames("camera", "reason")
-            .register(registry);
-    reconnects =
-        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
-            .name("actionstream_ingest_reconnects_total")
-            .help("Times a live camera was reopened after its stream dropped")
-            .labelNames("camera")
-            .register(registry);
-    deferred =
-        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
-            .name("actionstream_ingest_frames_deferred_total")
-            .help("Frames completing no clip held back while the network in this process worked through a burst")
-            .labelNames("camera")
-            .register(registry);
-    deferredSeconds =
-        Counter.builder(MetricSettings.WITHOUT_EXEMPLARS)
-            .name("actionstream_ingest_deferred_seconds_total")
-            .help("Time the deferred frames were held, in all")
-            .unit(Unit.SECONDS)
-            .labelNames("camera")
-            .register(registry);
+    grabbed = perCamera("actionstream_ingest_frames_grabbed_total", "Frames decoded from the camera, before sampling")
+        .register(registry);
+    sent = perCamera("actionstream_ingest_frames_sent_total", "Frames acknowledged by Kafka").register(registry);
+    dropped = perCamera("actionstream_ingest_frames_dropped_total",
+        "Grabbed frames not published, by reason (sampling, encode_failed, publish_failed)", "reason").register(registry);
+    reconnects = perCamera("actionstream_ingest_reconnects_total", "Times a live camera was reopened after its stream dropped")
+        .register(registry);
+    deferred = perCamera("actionstream_ingest_frames_deferred_total",
+        "Frames completing no clip held back while the network in this process was busy").register(registry);
+    deferredSeconds = perCamera("actionstream_ingest_deferred_seconds_total", "Time the deferred frames were held, in all")
+        .unit(Unit.SECONDS).register(registry);
     up =
         Gauge.builder(MetricSettings.WITHOUT_EXEMPLARS)
             .name("actionstream_ingest_camera_up")
@@ -121,6 +95,14 @@ public final class IngestMetrics {
             .classicUpperBounds(LATENCY_BUCKETS)
             .classicOnly()
             .register(registry);
+  }
+
+  /** A counter labelled by camera, then by {@code moreLabels}. */
+  private static Counter.Builder perCamera(String name, String help, String... moreLabels) {
+    String[] labels = new String[moreLabels.length + 1];
+    labels[0] = "camera";
+    System.arraycopy(moreLabels, 0, labels, 1, moreLabels.length);
+    return Counter.builder(MetricSettings.WITHOUT_EXEMPLARS).name(name).help(help).labelNames(labels);
   }
 
   /** The metrics of one camera, with its label values bound once. */
