@@ -60,7 +60,7 @@ public final class IngestService implements AutoCloseable {
 
   /**
    * Starts ingesting with FFmpeg camera sources into a network in this same process: the frames
-   * that complete no clip wait while it works through a burst ({@link FrameDeferral}).
+   * that complete no clip wait while it is busy ({@link FrameDeferral}).
    */
   public static IngestService start(IngestConfig config, FrameDeferral network) throws CameraException {
     return start(config, ffmpeg(), network);

@@ -8,7 +8,8 @@ import io.actionstream.model.clip.ClipCadence;
  * no overlap), as a {@link ClipCadence} says. A clip never spans a discontinuity: a new session
  * (the camera's ingest restarted), a new segment (a reconnect or a file loop), a gap in sequence
  * numbers larger than {@code gapTolerance} missing frames, or a frame older than the last one
- * each throw away the clip being filled and start a new one with this frame. A repeated frame is ignored.
+ * each throw away the clip being filled and start a new one with this frame. A repeated frame
+ * is ignored.
  */
 public final class ClipAssembler {
 
@@ -61,7 +62,7 @@ public final class ClipAssembler {
     }
     state.append(sequence, offset);
     if (state.partial().size() >= cadence.frames()) {
-      state.completeClip(cadence.frames(), cadence.hop());
+      state.completeClip(cadence);
       return Outcome.COMPLETED_CLIP;
     }
     return outcome;

@@ -1,6 +1,7 @@
 package io.actionstream.inference.clip;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.actionstream.model.clip.ClipCadence;
 import io.actionstream.schemas.v1.ClipAssemblyState;
 import io.actionstream.schemas.v1.PendingClipState;
 import java.io.ByteArrayInputStream;
@@ -117,14 +118,15 @@ public final class ClipState {
   }
 
   /**
-   * Turns the first {@code frames} frames of the clip being filled into a ready clip; the last
-   * {@code frames - hop} of them (the overlap with the next clip) and any later ones stay.
+   * Turns the first {@code cadence.frames()} frames of the clip being filled into a ready clip;
+   * the last {@code frames - hop} of them (the overlap with the next clip) and any later ones stay
+   * (a cadence's hop is never longer than its clip).
    */
-  void completeClip(int frames, int hop) {
+  void completeClip(ClipCadence cadence) {
+    int frames = cadence.frames();
     ready.add(new PendingClip(sessionId, partial.subList(0, frames), partialOffsets.subList(0, frames)));
-    int drop = Math.min(hop, frames);
-    partial.subList(0, drop).clear();
-    partialOffsets.subList(0, drop).clear();
+    partial.subList(0, cadence.hop()).clear();
+    partialOffsets.subList(0, cadence.hop()).clear();
   }
 
   /**
