@@ -180,7 +180,9 @@ final class CameraWorker implements Runnable {
         if (!deferUnlessItCompletesAClip()) {
           break;
         }
-        publish(image, captureUs);
+        if (!publish(image, captureUs)) {
+          break;
+        }
       }
     } catch (RuntimeException e) {
       log.error("Camera '{}' stopped by an unexpected error", config.id(), e);
@@ -236,7 +238,8 @@ final class CameraWorker implements Runnable {
     return !stopping;
   }
 
-  private void publish(GrabbedImage image, long captureUs) {
+  /** Encodes and sends a frame; false when the worker was stopped while the frame waited to be sent. */
+  private boolean publish(GrabbedImage image, long captureUs) {
     byte[] encoded;
     long encodeStart = System.nanoTime();
     try {
@@ -244,7 +247,7 @@ final class CameraWorker implements Runnable {
     } catch (RuntimeException e) {
       metrics.dropped(DropReason.ENCODE_FAILED);
       log.warn("Camera '{}': a frame could not be encoded: {}", config.id(), e.toString());
-      return;
+      return true;
     }
     metrics.encoded(System.nanoTime() - encodeStart);
     if (afterReconnect) {
@@ -261,8 +264,13 @@ final class CameraWorker implements Runnable {
             .build();
     lastCaptureUs = captureUs;
     segmentFrames++;
-    publisher.send(frame, metrics);
+    if (!publisher.send(frame, metrics)) {
+      log.debug("Camera '{}' stopped while frame {} waited for room in the producer's buffer; that frame was not sent",
+          config.id(), frame.getSequenceNumber());
+      return false;
+    }
     framesPublished.incrementAndGet();
+    return true;
   }
 
   /** Frames the target rate would have produced between the last frame and now, exclusive. */

@@ -414,6 +414,28 @@ class IngestServiceTest {
         .hasMessageContaining("127.0.0.1:" + closedPort);
   }
 
+  @Test
+  void aProducerBufferSmallerThanOneBatchFailsAtStartNamingTheSetting() throws Exception {
+    IngestConfig config =
+        IngestConfigReader.read(
+            Files.writeString(
+                dir.resolve("small-buffer.yaml"),
+                """
+                kafka: {bootstrap.servers: '%s', buffer.memory: 200000}
+                metricsPort: -1
+                cameras:
+                  - {id: y, uri: '%s'}
+                """
+                    .formatted(broker.bootstrapServers(), video)));
+
+    // Kafka's producer would accept the settings and then refuse every frame
+    assertThatThrownBy(() -> IngestService.start(config))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("kafka.buffer.memory")
+        .hasMessageContaining("200000")
+        .hasMessageContaining("batch.size");
+  }
+
   static IngestConfig config(String yaml) {
     try {
       Path file = Files.createTempFile(dir, "ingest", ".yaml");

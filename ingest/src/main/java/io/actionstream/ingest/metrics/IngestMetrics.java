@@ -25,7 +25,12 @@ public final class IngestMetrics {
     /** JPEG encoding failed. */
     ENCODE_FAILED,
     /** Kafka did not accept the frame (after the producer's own retries). */
-    PUBLISH_FAILED;
+    PUBLISH_FAILED,
+    /**
+     * The ingest stopped while the frame waited for room in the producer's buffer (Kafka slower
+     * than the cameras, or unreachable).
+     */
+    STOPPED;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -55,7 +60,7 @@ public final class IngestMetrics {
         .register(registry);
     sent = perCamera("actionstream_ingest_frames_sent_total", "Frames acknowledged by Kafka").register(registry);
     dropped = perCamera("actionstream_ingest_frames_dropped_total",
-        "Grabbed frames not published, by reason (sampling, encode_failed, publish_failed)", "reason").register(registry);
+        "Grabbed frames not published, by reason (sampling, encode_failed, publish_failed, stopped)", "reason").register(registry);
     reconnects = perCamera("actionstream_ingest_reconnects_total", "Times a live camera was reopened after its stream dropped")
         .register(registry);
     deferred = perCamera("actionstream_ingest_frames_deferred_total",

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -53,6 +55,7 @@ public final class FramePublisher implements AutoCloseable {
     ensureTopic(kafka, topic, partitions);
     Map<String, Object> props = new HashMap<>(producerDefaults());
     props.putAll(kafka);
+    requireRoomForABatch(props);
     try {
       return new FramePublisher(
           new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), topic);
@@ -61,25 +64,37 @@ public final class FramePublisher implements AutoCloseable {
     }
   }
 
-  /** Sends one frame; the outcome is recorded in {@code metrics} when Kafka answers. */
-  public void send(Frame frame, CameraMetrics metrics) {
+  /**
+   * Sends one frame; the outcome is recorded in {@code metrics} when Kafka answers. The call
+   * blocks while the producer's buffer is full (Kafka takes frames more slowly than the cameras
+   * make them). False when the calling thread is interrupted meanwhile, as a stopping ingest does:
+   * the frame is then counted as dropped ({@code stopped}) and the thread's interrupt is kept.
+   */
+  public boolean send(Frame frame, CameraMetrics metrics) {
     long start = System.nanoTime();
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(topic, frame.getCameraId(), frame.toByteArray());
-    producer.send(
-        record,
-        (metadata, error) -> {
-          if (error == null) {
-            metrics.sent(System.nanoTime() - start);
-          } else {
-            metrics.dropped(DropReason.PUBLISH_FAILED);
-            log.warn(
-                "Frame {} of camera '{}' was not published: {}",
-                frame.getSequenceNumber(),
-                frame.getCameraId(),
-                error.toString());
-          }
-        });
+    try {
+      producer.send(
+          record,
+          (metadata, error) -> {
+            if (error == null) {
+              metrics.sent(System.nanoTime() - start);
+            } else {
+              metrics.dropped(DropReason.PUBLISH_FAILED);
+              log.warn(
+                  "Frame {} of camera '{}' was not published: {}",
+                  frame.getSequenceNumber(),
+                  frame.getCameraId(),
+                  error.toString());
+            }
+          });
+      return true;
+    } catch (InterruptException e) {
+      // Kafka's exception has set the interrupt again; the worker's loop ends on it
+      metrics.dropped(DropReason.STOPPED);
+      return false;
+    }
   }
 
   /**
@@ -101,6 +116,28 @@ public final class FramePublisher implements AutoCloseable {
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(30));
+  }
+
+  /**
+   * The producer refuses every record when its buffer cannot hold one batch, and each camera
+   * would stop at its first frame; refused at start-up instead, naming the setting.
+   */
+  private static void requireRoomForABatch(Map<String, Object> props) {
+    long buffer;
+    int batch;
+    try {
+      buffer = (Long) ConfigDef.parseType(ProducerConfig.BUFFER_MEMORY_CONFIG,
+          props.getOrDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L * 1024 * 1024), ConfigDef.Type.LONG);
+      batch = (Integer) ConfigDef.parseType(ProducerConfig.BATCH_SIZE_CONFIG,
+          props.get(ProducerConfig.BATCH_SIZE_CONFIG), ConfigDef.Type.INT);
+    } catch (org.apache.kafka.common.config.ConfigException e) {
+      throw new ConfigException("kafka", "the producer settings are not usable: " + e.getMessage(), e);
+    }
+    if (buffer < batch) {
+      throw new ConfigException("kafka." + ProducerConfig.BUFFER_MEMORY_CONFIG, "is " + buffer
+          + " bytes, less than one batch (" + ProducerConfig.BATCH_SIZE_CONFIG + ", " + batch
+          + " bytes): the producer would refuse every frame; raise it or lower " + ProducerConfig.BATCH_SIZE_CONFIG);
+    }
   }
 
   private static Map<String, Object> producerDefaults() {
