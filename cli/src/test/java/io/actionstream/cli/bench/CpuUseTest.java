@@ -134,7 +134,7 @@ class CpuUseTest {
     for (int i = 0; i < 400; i++) {
       latencies.recordValue(100_000);
     }
-    var run = new InferenceBenchmark.RealTimeRun(latencies, latencies, 100, 100, 1.0, end.since(start), NetworkTime.of(java.util.List.of()), LatencySplit.of(java.util.List.of()), java.util.List.of(), new GcPauses.Summary(0, 0, 0), new RunQueueWait(0, 0, 0), HeldFrames.NONE);
+    var run = new InferenceBenchmark.RealTimeRun(latencies, latencies, 100, 100, 1.0, end.since(start), NetworkTime.of(java.util.List.of()), LatencySplit.of(java.util.List.of()), java.util.List.of(), new GcPauses.Summary(0, 0, 0), new RunQueueWait(0, 0, 0), HeldFrames.NONE, new Bursts(java.util.List.of()));
 
     List<String> lines = InferenceBenchmark.realTimeCpuReport(run, 80, true, 2);
 
@@ -148,7 +148,7 @@ class CpuUseTest {
   @Test
   void aRealTimeRunWithoutEventsIsNotSplit() {
     CpuUse cpu = new CpuUse(Map.of(), 1_000_000_000L, 10_000_000_000L);
-    var run = new InferenceBenchmark.RealTimeRun(new org.HdrHistogram.Histogram(3), new org.HdrHistogram.Histogram(3), Double.NaN, Double.NaN, 0, cpu, NetworkTime.of(java.util.List.of()), LatencySplit.of(java.util.List.of()), java.util.List.of(), new GcPauses.Summary(0, 0, 0), new RunQueueWait(0, 0, 0), HeldFrames.NONE);
+    var run = new InferenceBenchmark.RealTimeRun(new org.HdrHistogram.Histogram(3), new org.HdrHistogram.Histogram(3), Double.NaN, Double.NaN, 0, cpu, NetworkTime.of(java.util.List.of()), LatencySplit.of(java.util.List.of()), java.util.List.of(), new GcPauses.Summary(0, 0, 0), new RunQueueWait(0, 0, 0), HeldFrames.NONE, new Bursts(java.util.List.of()));
     assertThat(InferenceBenchmark.realTimeCpuReport(run, 10, false, 2)).singleElement().asString().contains("not split");
   }
 
