@@ -613,7 +613,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
       ingest.awaitCompletion(Duration.ofMinutes(10));
     }
     int expected = pipelineCameras * clipsPerCamera;
-    log.info("Frames of {} cameras loaded; running the inference", pipelineCameras);
+    JitSettling.Settled settled = JIT_SETTLING.await(cpuReader::now, d -> Thread.sleep(d.toMillis()));
+    log.info("Frames of {} cameras loaded; {}; running the inference", pipelineCameras, settled.describe());
     CpuUse atResume = cpuReader.now();
     inference.resume();
     List<ActionEvent> events = collect(consumer, expected, Duration.ofMinutes(10));
@@ -766,6 +767,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
       return new HoldRule.Observed(eventShare, firstThirdMedian, lastThirdMedian, percentile(99));
     }
   }
+
+  /** The wait for the JIT's compilations of a pipeline run's set-up: quiet is under 5% of a core over 100 ms, for at most 3 s. */
+  private static final JitSettling JIT_SETTLING = new JitSettling(Duration.ofMillis(100), Duration.ofSeconds(3), 0.05);
 
   /** Draws of the bootstrap of the synchronized run's p99, and their seed (the same run gives the same interval). */
   private static final int BOOTSTRAP_RESAMPLES = 2000;
