@@ -326,6 +326,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     report.add(String.format(Locale.ROOT, "Model %s (%s): %.2f GFLOPs per clip, ONNX Runtime on %s, %d cores, %d batch(es) at once, its "
         + "threads at network priority %s: %s.", modelFile.getFileName(), precision.label(), gflops, providerName,
         Runtime.getRuntime().availableProcessors(), parallelRuns, priority.label(), threads));
+    report.add(JvmHeap.current().describe());
     report.add("");
     report.add("| measurement | clips/s | GFLOP/s |");
     report.add("|---|---:|---:|");
