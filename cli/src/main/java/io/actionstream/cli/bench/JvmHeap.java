@@ -17,12 +17,15 @@ record JvmHeap(long initialBytes, long maxBytes, boolean preTouched) {
 
   static JvmHeap current() {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    // outside HotSpot there is no such bean or option, and pre-touching is reported as off
+    HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
     boolean preTouch = false;
-    try {
-      preTouch = Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-          .getVMOption("AlwaysPreTouch").getValue());
-    } catch (IllegalArgumentException | NullPointerException e) {
-      // not a HotSpot JVM: the option is unknown, and reported as off
+    if (hotSpot != null) {
+      try {
+        preTouch = Boolean.parseBoolean(hotSpot.getVMOption("AlwaysPreTouch").getValue());
+      } catch (IllegalArgumentException e) {
+        // a JVM without the option
+      }
     }
     return new JvmHeap(heap.getInit(), heap.getMax(), preTouch);
   }

@@ -91,7 +91,7 @@ public final class FramePublisher implements AutoCloseable {
           });
       return true;
     } catch (InterruptException e) {
-      // Kafka's exception has set the interrupt again; the worker's loop ends on it
+      // Kafka's exception has set the thread's interrupt again, so the caller still sees it
       metrics.dropped(DropReason.STOPPED);
       return false;
     }
@@ -126,8 +126,9 @@ public final class FramePublisher implements AutoCloseable {
     long buffer;
     int batch;
     try {
-      buffer = (Long) ConfigDef.parseType(ProducerConfig.BUFFER_MEMORY_CONFIG,
-          props.getOrDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L * 1024 * 1024), ConfigDef.Type.LONG);
+      buffer = (Long) ConfigDef.parseType(ProducerConfig.BUFFER_MEMORY_CONFIG, props.getOrDefault(
+          ProducerConfig.BUFFER_MEMORY_CONFIG, ProducerConfig.configDef().defaultValues().get(ProducerConfig.BUFFER_MEMORY_CONFIG)),
+          ConfigDef.Type.LONG);
       batch = (Integer) ConfigDef.parseType(ProducerConfig.BATCH_SIZE_CONFIG,
           props.get(ProducerConfig.BATCH_SIZE_CONFIG), ConfigDef.Type.INT);
     } catch (org.apache.kafka.common.config.ConfigException e) {
